@@ -1,0 +1,106 @@
+"""Shared helpers for the template's own tests: render, install and run generated projects."""
+
+from __future__ import annotations
+
+import functools
+import glob
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import copier
+import yaml
+
+TEMPLATE = Path(__file__).resolve().parent.parent
+UV = Path(sys.executable).with_name("uv")
+PYTHON_VERSIONS = ("3.11", "3.12", "3.13")
+# Jinja left in a rendered file: an expression, a statement or a comment opener.
+RESIDUE = re.compile(r"\{\{|\{%|\{#|\.jinja\b")
+
+
+def copier_questions() -> dict[str, Any]:
+    """The questions of copier.yml (settings, whose keys start with "_", left out)."""
+    data = yaml.safe_load((TEMPLATE / "copier.yml").read_text())
+    return {k: v for k, v in data.items() if not k.startswith("_")}
+
+
+def render(dst: Path, **data: Any) -> Path:
+    """Generate a project from this checkout with defaults plus `data`, without tasks."""
+    copier.run_copy(
+        str(TEMPLATE),
+        str(dst),
+        data=data,
+        defaults=True,
+        unsafe=False,
+        skip_tasks=True,
+        quiet=True,
+        vcs_ref="HEAD",
+    )
+    return dst
+
+
+def answers(project: Path) -> dict[str, Any]:
+    return yaml.safe_load((project / ".copier-answers.yml").read_text())
+
+
+def residue(project: Path) -> list[str]:
+    """Files (and lines) of a rendered project that still hold Jinja syntax."""
+    found = []
+    for path in sorted(project.rglob("*")):
+        if ".venv" in path.parts or not path.is_file():
+            continue
+        if path.name.endswith(".jinja"):
+            found.append(str(path.relative_to(project)))
+            continue
+        try:
+            text = path.read_text()
+        except UnicodeDecodeError:
+            continue
+        for number, line in enumerate(text.splitlines(), 1):
+            if RESIDUE.search(line):
+                found.append(f"{path.relative_to(project)}:{number}: {line.strip()}")
+    return found
+
+
+@functools.cache
+def python_for(version: str) -> str:
+    """An interpreter of `version` on this machine (PATH first, then pyenv's versions)."""
+    candidates = [shutil.which(f"python{version}") or ""]
+    candidates += sorted(glob.glob(os.path.expanduser(f"~/.pyenv/versions/{version}.*/bin/python{version}")))
+    for candidate in filter(None, candidates):
+        done = subprocess.run([candidate, "-c", "import sys; print(sys.version)"], capture_output=True, text=True)
+        if done.returncode == 0 and done.stdout.startswith(version):
+            return candidate
+    raise LookupError(f"no Python {version} on this machine")
+
+
+def project_env(**extra: str) -> dict[str, str]:
+    """The environment a generated project runs in: ours, minus our venv, plus `extra`."""
+    env = {k: v for k, v in os.environ.items() if k not in {"VIRTUAL_ENV", "PYTHONPATH", "DATABASE_URL"}}
+    env.update(UV_PYTHON_DOWNLOADS="never", UV_NO_PROGRESS="1", PYTHONDONTWRITEBYTECODE="1")
+    env.update(extra)
+    return env
+
+
+def run(cmd: list[str], cwd: Path, timeout: float = 600, **env: str) -> subprocess.CompletedProcess[str]:
+    """Run `cmd` in a generated project; fail the test with its output when it fails."""
+    done = subprocess.run(cmd, cwd=cwd, env=project_env(**env), capture_output=True, text=True, timeout=timeout)
+    if done.returncode != 0:
+        raise AssertionError(
+            f"{' '.join(cmd)} failed in {cwd} ({done.returncode}):\n{done.stdout[-6000:]}\n{done.stderr[-6000:]}"
+        )
+    return done
+
+
+def install(project: Path) -> None:
+    """Install a project into its own fresh .venv from its own pyproject.toml only."""
+    version = (project / ".python-version").read_text().strip()
+    run([str(UV), "sync", "--python", python_for(version), "--quiet"], project)
+
+
+def uv_run(project: Path, *args: str, timeout: float = 600, **env: str) -> subprocess.CompletedProcess[str]:
+    return run([str(UV), "run", "--no-sync", *args], project, timeout=timeout, **env)

@@ -1,0 +1,60 @@
+"""Each stack's default project, as a user gets it: rendered, installed into a fresh venv from its
+own pyproject.toml, linted, its own test suite green (SQLite, in-memory storage), its framework
+checks clean, and the same tests green again on a real PostgreSQL."""
+
+from __future__ import annotations
+
+import pytest
+from helpers import install, render, residue, uv_run
+
+STACKS = [
+    pytest.param(stack, marks=pytest.mark.xdist_group(f"project-{stack}"), id=stack) for stack in ("django", "flask")
+]
+
+
+@pytest.fixture(scope="module", params=STACKS)
+def project(request, tmp_path_factory):
+    stack = request.param
+    path = render(tmp_path_factory.mktemp(stack) / "project", framework=stack)
+    install(path)
+    return stack, path
+
+
+def test_no_jinja_residue(project):
+    _, path = project
+    assert residue(path) == []
+
+
+def test_ruff_clean(project):
+    _, path = project
+    uv_run(path, "ruff", "check", ".")
+    uv_run(path, "ruff", "format", "--check", ".")
+
+
+def test_readme_has_the_two_commands(project):
+    """The README's quick start is exactly: run the server; run the tests."""
+    stack, path = project
+    readme = (path / "README.md").read_text()
+    assert "uv run pytest" in readme
+    assert ("uv run python manage.py runserver" if stack == "django" else "flask --app") in readme
+
+
+def test_own_tests_pass(project):
+    _, path = project
+    done = uv_run(path, "pytest", "-q", "-p", "no:cacheprovider")
+    assert " passed" in done.stdout and " failed" not in done.stdout
+
+
+def test_django_framework_checks(project):
+    stack, path = project
+    if stack != "django":
+        pytest.skip("Django's own checks")
+    uv_run(path, "python", "manage.py", "check", "--fail-level", "WARNING")
+    uv_run(path, "python", "manage.py", "makemigrations", "--check", "--dry-run")
+
+
+@pytest.mark.services
+def test_own_tests_pass_on_postgresql(project, postgres_url):
+    _, path = project
+    done = uv_run(path, "pytest", "-q", "-p", "no:cacheprovider", DATABASE_URL=postgres_url)
+    assert " passed" in done.stdout and " failed" not in done.stdout
