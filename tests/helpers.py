@@ -28,15 +28,15 @@ def copier_questions() -> dict[str, Any]:
     return {k: v for k, v in data.items() if not k.startswith("_")}
 
 
-def render(dst: Path, **data: Any) -> Path:
-    """Generate a project from this checkout with defaults plus `data`, without tasks."""
+def render(dst: Path, tasks: bool = False, **data: Any) -> Path:
+    """Generate a project from this checkout with defaults plus `data` (tasks only if asked)."""
     copier.run_copy(
         str(TEMPLATE),
         str(dst),
         data=data,
         defaults=True,
-        unsafe=False,
-        skip_tasks=True,
+        unsafe=tasks,
+        skip_tasks=not tasks,
         quiet=True,
         vcs_ref="HEAD",
     )

@@ -1,0 +1,1 @@
+"""Settings per environment: base (shared), dev, test and production; pick one with DJANGO_SETTINGS_MODULE."""
