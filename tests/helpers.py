@@ -43,6 +43,14 @@ def render(dst: Path, tasks: bool = False, **data: Any) -> Path:
     return dst
 
 
+def choices(question: str) -> dict[str, Any]:
+    """A choice question's {label: value}, whichever form copier.yml writes it in."""
+    spec = copier_questions()[question]["choices"]
+    if isinstance(spec, list):
+        return {str(v): v for v in spec}
+    return {label: v["value"] if isinstance(v, dict) else v for label, v in spec.items()}
+
+
 def answers(project: Path) -> dict[str, Any]:
     return yaml.safe_load((project / ".copier-answers.yml").read_text())
 

@@ -1,1 +1,1 @@
-"""Settings per environment: base (shared), dev, test and production; pick one with DJANGO_SETTINGS_MODULE."""
+"""One settings module per environment (dev, test, production), each built on base."""

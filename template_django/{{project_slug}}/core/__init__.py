@@ -1,0 +1,1 @@
+"""What every resource shares: error shape, pagination, serializer rules, probes."""

@@ -1,0 +1,56 @@
+"""One JSON error shape for every failure: {"status", "code", "detail"} plus "errors" on
+validation errors (field -> list of messages)."""
+
+from typing import Any
+
+from rest_framework import exceptions
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+# The code for each status; 400 and 401 are refined by error_code().
+CODES = {
+    400: "invalid",
+    401: "authentication_failed",
+    403: "permission_denied",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    429: "throttled",
+    500: "server_error",
+}
+
+
+def error_body(status: int, detail: str, code: str | None = None, errors: Any = None) -> dict:
+    body = {"status": status, "code": code or CODES.get(status, "error"), "detail": str(detail)}
+    if errors is not None:
+        body["errors"] = errors
+    return body
+
+
+def error_code(exc: Exception, status: int) -> str:
+    if isinstance(exc, exceptions.ParseError):
+        return "parse_error"
+    if isinstance(exc, exceptions.NotAuthenticated):
+        return "not_authenticated"
+    return CODES.get(status) or getattr(exc, "default_code", "error")
+
+
+def exception_handler(exc: Exception, context: dict) -> Response | None:
+    """DRF's EXCEPTION_HANDLER: DRF's own handler, reshaped. Anything it does not handle is
+    left to Django, whose handler500 answers with the same shape."""
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        errors = response.data
+        if not isinstance(errors, dict):
+            errors = {"non_field_errors": errors}
+        response.data = error_body(response.status_code, exc.default_detail, "invalid", errors)
+    else:
+        detail = getattr(exc, "detail", None)
+        if not isinstance(detail, str):  # Http404 and PermissionDenied, or a dict detail
+            detail = response.data.get("detail", "")
+        response.data = error_body(response.status_code, detail, error_code(exc, response.status_code))
+    return response

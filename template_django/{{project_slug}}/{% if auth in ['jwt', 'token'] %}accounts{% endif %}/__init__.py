@@ -1,0 +1,1 @@
+"""Authentication endpoints (not an app: the models come from Django and DRF)."""

@@ -1,0 +1,176 @@
+"""`copier copy` driven through a pseudo-terminal, as a person would answer it.
+
+The driver waits for each question's text on the screen, then types like a person: a word and
+Enter for text, y or n for yes/no, arrow keys and Enter for a choice. It checks what the screen
+shows: the recommendation and its reasons, and only the follow-up questions that apply.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import pexpect
+import pytest
+from helpers import TEMPLATE, answers, choices, copier_questions
+
+COPIER = str(Path(sys.executable).with_name("copier"))
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+DOWN, UP = "\x1b[B", "\x1b[A"
+
+
+class Terminal:
+    def __init__(self, destination: Path):
+        self.questions = copier_questions()
+        self.child = pexpect.spawn(
+            COPIER,
+            ["copy", "--skip-tasks", str(TEMPLATE), str(destination)],
+            encoding="utf-8",
+            timeout=30,
+            dimensions=(60, 220),
+            env={"PATH": "/usr/bin:/bin", "TERM": "xterm", "HOME": str(destination.parent)},
+        )
+        self.screen = ""
+        self.asked: list[str] = []
+
+    def _wait(self, question: str) -> None:
+        help_text = self.questions[question]["help"]
+        probe = help_text.split("(")[0].strip()[:40] if "{" not in help_text else "Press Enter to accept it"
+        self.child.expect(re.escape(probe) if "{" not in help_text else probe)
+        self.screen += ANSI.sub("", self.child.before + self.child.after)
+        self.asked.append(question)
+
+    def text(self, question: str, value: str | None = None) -> None:
+        self._wait(question)
+        self.child.send("\x15" + value + "\r" if value is not None else "\r")  # Ctrl-U clears the default
+
+    def yes_no(self, question: str, value: bool) -> None:
+        self._wait(question)
+        self.child.send("y" if value else "n")
+
+    def choose(self, question: str, value: str, default: str) -> None:
+        self._wait(question)
+        labels = choices(question)
+        values, last_label = list(labels.values()), list(labels)[-1]
+        self.child.expect(re.escape(last_label))  # the whole list is drawn
+        self.screen += ANSI.sub("", self.child.before + self.child.after)
+        steps = values.index(value) - values.index(default)
+        self.child.send((DOWN if steps > 0 else UP) * abs(steps) + "\r")
+
+    def finish(self) -> str:
+        self.child.expect(pexpect.EOF, timeout=120)
+        self.screen += ANSI.sub("", self.child.before)
+        self.child.close()
+        assert self.child.exitstatus == 0, self.screen[-3000:]
+        return self.screen
+
+
+def _project_questions(term: Terminal, resource: str) -> None:
+    term.text("project_name", "Sensor Hub")
+    term.text("project_slug")
+    term.text("project_description")
+    term.text("author_name", "Ada Lovelace")
+    term.text("author_email", "ada@example.com")
+    term.choose("python_version", "3.12", "3.12")
+    term.text("resource_name", resource)
+    term.text("resource_plural")
+    term.yes_no("guided", True)
+
+
+def _decision(term: Terminal, profile: dict) -> None:
+    for question, spec in term.questions.items():
+        if spec.get("when") != "{{ guided }}":
+            continue
+        default = spec["default"]
+        if spec["type"] == "bool":
+            term.yes_no(question, profile.get(question, default))
+        else:
+            term.choose(question, profile.get(question, default), default)
+
+
+def test_flask_profile_accepts_the_recommendation(tmp_path):
+    term = Terminal(tmp_path / "hub")
+    _project_questions(term, "reading")
+    _decision(
+        term,
+        {
+            "architecture": "microservice",
+            "data_model": "document",
+            "team_style": "minimal",
+            "performance_critical": True,
+        },
+    )
+    term.choose("framework", "flask", "flask")  # Enter: accept the recommendation
+    screen = term.screen
+    assert "Recommendation: Flask (Django 0 points, Flask 6)" in screen
+    assert "+3 flask: Document data (MongoDB)" in screen
+    assert "+1 flask: A microservice or lightweight API" in screen
+    term.choose("database", "mongodb", "mongodb")  # the document-data answer made MongoDB the default
+    term.choose("auth", "jwt", "jwt")
+    term.choose("limiter_storage", "memory", "memory")
+    term.yes_no("restless", False)
+    term.yes_no("git_init", False)
+    term.yes_no("cors", True)
+    screen = term.finish()
+    assert "Next steps" in screen and "uv run pytest" in screen
+    recorded = answers(tmp_path / "hub")
+    assert (recorded["framework"], recorded["database"], recorded["resource_plural"]) == (
+        "flask",
+        "mongodb",
+        "readings",
+    )
+
+
+def test_django_profile_overridden_to_flask(tmp_path):
+    term = Terminal(tmp_path / "hub")
+    _project_questions(term, "reading")
+    _decision(
+        term,
+        {
+            "architecture": "monolith",
+            "needs_admin": True,
+            "data_model": "relational",
+            "security_compliance": True,
+            "project_size": "large",
+        },
+    )
+    term.choose("framework", "flask", "django")  # arrow down to Flask: override
+    assert "Recommendation: Django + DRF (Django 6 points, Flask 0)" in term.screen
+    assert "+2 django: An admin interface is needed" in term.screen
+    term.choose("database", "sql", "sql")
+    term.choose("auth", "jwt", "jwt")
+    term.choose("limiter_storage", "memory", "memory")
+    term.yes_no("restless", False)  # a Flask-only question: asked because Flask was chosen
+    term.yes_no("git_init", False)
+    term.yes_no("cors", False)
+    term.finish()
+    recorded = answers(tmp_path / "hub")
+    assert recorded["framework"] == "flask"
+    assert "overriding the recommendation" in (tmp_path / "hub/docs/decisions/0001-web-framework.md").read_text()
+
+
+@pytest.mark.parametrize("guided", [False])
+def test_unguided_user_sees_no_decision_question(tmp_path, guided):
+    term = Terminal(tmp_path / "svc")
+    term.text("project_name", "Plain Service")
+    for question in ("project_slug", "project_description", "author_name", "author_email"):
+        term.text(question)
+    term.choose("python_version", "3.12", "3.12")
+    term.text("resource_name", "order")
+    term.text("resource_plural")
+    term.yes_no("guided", guided)
+    term.child.expect("Framework")
+    term.screen += ANSI.sub("", term.child.before + term.child.after)
+    term.child.send("\r")
+    term.choose("database", "sql", "sql")
+    term.choose("auth", "jwt", "jwt")
+    term.choose("limiter_storage", "memory", "memory")
+    term.yes_no("git_init", False)
+    term.yes_no("cors", True)
+    screen = term.finish()
+    for question, spec in term.questions.items():
+        if spec.get("when") == "{{ guided }}":
+            assert spec["help"].split("(")[0].strip()[:40] not in screen, question
+    assert "Flask-Restless-NG" not in screen, "a Flask-only question was asked for Django"
+    assert answers(tmp_path / "svc")["framework"] == "django"
