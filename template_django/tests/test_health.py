@@ -7,6 +7,7 @@ from django.core.cache import cache
 from django.db import OperationalError, connection
 
 
+@pytest.mark.django_db
 def test_health_touches_no_database(api_client, django_assert_num_queries):
     with django_assert_num_queries(0):
         response = api_client.get("/health")
