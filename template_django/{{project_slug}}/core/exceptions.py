@@ -43,14 +43,15 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
+    status = response.status_code
     if isinstance(exc, exceptions.ValidationError):
         errors = response.data
         if not isinstance(errors, dict):
             errors = {"non_field_errors": errors}
-        response.data = error_body(response.status_code, exc.default_detail, "invalid", errors)
+        response.data = error_body(status, exc.default_detail, "invalid", errors)
     else:
         detail = getattr(exc, "detail", None)
         if not isinstance(detail, str):  # Http404 and PermissionDenied, or a dict detail
             detail = response.data.get("detail", "")
-        response.data = error_body(response.status_code, detail, error_code(exc, response.status_code))
+        response.data = error_body(status, detail, error_code(exc, status))
     return response
