@@ -1,6 +1,7 @@
 """One JSON error shape for every failure: {"status", "code", "detail"} plus "errors" on
 validation errors (field -> list of messages)."""
 
+from http import HTTPStatus
 from typing import Any
 
 from rest_framework import exceptions
@@ -50,8 +51,8 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
             errors = {"non_field_errors": errors}
         response.data = error_body(status, exc.default_detail, "invalid", errors)
     else:
-        detail = getattr(exc, "detail", None)
-        if not isinstance(detail, str):  # Http404 and PermissionDenied, or a dict detail
-            detail = response.data.get("detail", "")
-        response.data = error_body(status, detail, error_code(exc, status))
+        data = response.data
+        detail = data.get("detail") if isinstance(data, dict) else None
+        code = error_code(exc, status)
+        response.data = error_body(status, detail or HTTPStatus(status).phrase, code)
     return response
