@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import os
 import secrets
 import subprocess
 import time
@@ -66,7 +67,7 @@ def production_env(project: Path, **extra: str) -> dict[str, str]:
         env |= {"APP_ENV": "production"}
         if recorded["database"] == "mongodb":
             env.pop("DATABASE_URL")
-            env["MONGO_URI"] = f"mongomock://localhost/{recorded['project_slug']}"
+            env["MONGO_URI"] = os.environ["MONGO_URI"]
     return env | extra
 
 
@@ -75,6 +76,7 @@ def prepare(project: Path, env: dict[str, str]) -> None:
     recorded = answers(project)
     if recorded["framework"] == "django":
         uv_run(project, "python", "manage.py", "migrate", "--noinput", **env)
+        uv_run(project, "python", "manage.py", "collectstatic", "--noinput", "-v0", **env)
         if recorded["auth"] != "none":
             uv_run(
                 project,

@@ -1,1 +1,1 @@
-"""Authentication endpoints (not an app: the models come from Django and DRF)."""
+"""Authentication endpoints (URLs and views only: the token models come with the auth app)."""
