@@ -25,7 +25,7 @@ class Terminal:
         self.questions = copier_questions()
         self.child = pexpect.spawn(
             COPIER,
-            ["copy", "--skip-tasks", str(TEMPLATE), str(destination)],
+            ["copy", "--skip-tasks", "--vcs-ref=HEAD", str(TEMPLATE), str(destination)],
             encoding="utf-8",
             timeout=30,
             dimensions=(60, 220),

@@ -109,6 +109,7 @@ def test_cli_refuses_an_unknown_framework_cleanly(tmp_path):
             "copy",
             "--defaults",
             "--skip-tasks",
+            "--vcs-ref=HEAD",
             "--data",
             "framework=rails",
             str(TEMPLATE),

@@ -1,0 +1,183 @@
+"""`copier update` as users live it: generate at a release tag, commit, edit, update to HEAD.
+
+The template is cloned with its history; release tags missing from the clone (CI clones may
+fetch none) are recreated from releases.toml, and uncommitted template changes are committed on
+top so a local run tests the working tree.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import subprocess
+import tomllib
+from pathlib import Path
+
+import copier
+import pytest
+from helpers import TEMPLATE, install, uv_run
+
+RELEASES = tomllib.loads((TEMPLATE / "releases.toml").read_text())["release"]
+PREVIOUS = RELEASES[-1]["tag"]
+OLDEST = next(r["tag"] for r in RELEASES if r.get("oldest_supported"))
+GIT_ID = ["-c", "user.name=Test User", "-c", "user.email=test@example.com"]
+MARKERS = ("<<<<<<< ", ">>>>>>> ")
+
+
+def git(cwd: Path, *args: str) -> str:
+    done = subprocess.run(["git", *GIT_ID, *args], cwd=cwd, capture_output=True, text=True)
+    assert done.returncode == 0, f"git {' '.join(args)}: {done.stderr}"
+    return done.stdout
+
+
+@pytest.fixture(scope="session")
+def template_repo(tmp_path_factory) -> Path:
+    clone = tmp_path_factory.mktemp("template") / "api-crossroads"
+    git(TEMPLATE.parent, "clone", "--quiet", "--no-local", str(TEMPLATE), str(clone))
+    for release in RELEASES:
+        if not git(clone, "tag", "--list", release["tag"]).strip():
+            git(clone, "tag", release["tag"], release["commit"])
+    changed = git(TEMPLATE, "ls-files", "--modified", "--others", "--exclude-standard", "-z").split("\0")
+    for name in filter(None, changed):
+        target = clone / name
+        if (TEMPLATE / name).exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(TEMPLATE / name, target)
+        elif target.exists():
+            target.unlink()
+    if git(clone, "status", "--porcelain").strip():
+        git(clone, "add", "--all")
+        git(clone, "commit", "--quiet", "-m", "the working tree under test")
+    return clone
+
+
+def generate(template: Path, destination: Path, tag: str, **data) -> Path:
+    """Copy at `tag` with tasks (the .env secrets and the first commit), as a user would."""
+    copier.run_copy(str(template), str(destination), data=data, vcs_ref=tag, defaults=True, unsafe=True, quiet=True)
+    assert (destination / ".git").is_dir() and (destination / ".env").is_file()
+    return destination
+
+
+def update(project: Path, **data) -> None:
+    copier.run_update(
+        str(project),
+        data=data,
+        defaults=True,
+        overwrite=True,
+        unsafe=True,
+        quiet=True,
+        conflict="inline",
+        vcs_ref="HEAD",
+    )
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def user_edits(project: Path, stack: str) -> dict[str, str]:
+    """Edit as a user would: a README note, a setting, a new model field with its migration."""
+    notes = "\n## Team notes\n\nOn call: #payments-oncall. Deploys on Tuesdays.\n"
+    with (project / "README.md").open("a") as readme:
+        readme.write(notes)
+    edits = {"README.md": notes.strip()}
+    if stack == "django":
+        setting = 'TEAM_CONTACT = "payments@example.com"'
+        with (project / "config/settings/base.py").open("a") as settings:
+            settings.write(f"\n{setting}\n")
+        models = next(project.glob("*/items/models.py"))
+        text = models.read_text()
+        field = '    sku = models.CharField(max_length=32, blank=True, default="")\n'
+        models.write_text(text.replace("    name = models.CharField", field + "    name = models.CharField", 1))
+        install(project)
+        uv_run(project, "python", "manage.py", "makemigrations", "items", "--name", "item_sku")
+        edits[str(models.relative_to(project))] = field.strip()
+        edits["config/settings/base.py"] = setting
+    else:
+        config = next(project.glob("src/*/config.py"))
+        setting = 'TEAM_CONTACT = "payments@example.com"'
+        with config.open("a") as settings:
+            settings.write(f"\n{setting}\n")
+        edits[str(config.relative_to(project))] = setting
+    git(project, "add", "--all")
+    git(project, "commit", "--quiet", "-m", "our edits")
+    return edits
+
+
+@pytest.mark.parametrize("tag", sorted({PREVIOUS, OLDEST}))
+@pytest.mark.parametrize("stack", ["django", "flask"])
+def test_update_keeps_user_edits_and_secrets(template_repo, tmp_path, stack, tag):
+    project = generate(template_repo, tmp_path / "svc", tag, framework=stack)
+    env_before = digest(project / ".env")
+    edits = user_edits(project, stack)
+    update(project)
+    for name, text in edits.items():
+        assert text in (project / name).read_text(), f"the user's edit to {name} was lost"
+    assert not list(project.rglob("*.rej")), "update left .rej files"
+    touched = set(edits)
+    for path in project.rglob("*"):
+        if path.is_file() and ".venv" not in path.parts and ".git" not in path.parts and path.suffix != ".sqlite3":
+            text = path.read_text(errors="ignore")
+            if str(path.relative_to(project)) not in touched:
+                assert not any(m in text for m in MARKERS), f"conflict markers in untouched {path}"
+    assert digest(project / ".env") == env_before, ".env (the secrets) changed on update"
+    head = git(template_repo, "rev-parse", "--short", "HEAD").strip()
+    assert head in (project / ".copier-answers.yml").read_text(), "the answers file does not record HEAD"
+    install(project)
+    done = uv_run(project, "pytest", "-q", "-p", "no:cacheprovider")
+    assert " passed" in done.stdout and " failed" not in done.stdout
+
+
+@pytest.mark.parametrize("stack", ["django", "flask"])
+def test_conflicting_edit_is_marked_inline_keeping_both_sides(template_repo, tmp_path, stack):
+    """The user edits a line the template also changed: both versions stay, between markers."""
+    old = generate(template_repo, tmp_path / "old", PREVIOUS, framework=stack)
+    new = tmp_path / "new"
+    copier.run_copy(str(template_repo), str(new), data={"framework": stack}, defaults=True, vcs_ref="HEAD", quiet=True)
+    name, line = None, None
+    for candidate in ("README.md", "pyproject.toml", ".env.example", ".gitignore"):
+        if (old / candidate).exists() and (new / candidate).exists():
+            new_lines = set((new / candidate).read_text().splitlines())
+            changed = [x for x in (old / candidate).read_text().splitlines() if x.strip() and x not in new_lines]
+            if changed:
+                name, line = candidate, changed[0]
+                break
+    assert name, "HEAD changed none of the probed files since the previous release"
+    mine = line + "  # edited by the team"
+    (old / name).write_text((old / name).read_text().replace(line, mine, 1))
+    git(old, "commit", "--quiet", "-am", "our edit")
+    update(old)
+    merged = (old / name).read_text()
+    assert all(m in merged for m in MARKERS), f"no inline conflict in {name}"
+    assert mine in merged, "the user's side of the conflict was dropped"
+
+
+@pytest.mark.parametrize("stack", ["django", "flask"])
+def test_changing_an_answer_on_update_adds_the_feature(template_repo, tmp_path, stack):
+    project = generate(template_repo, tmp_path / "svc", "HEAD", framework=stack, auth="none")
+    update(project, auth="jwt")
+    recorded = (project / ".copier-answers.yml").read_text()
+    assert "auth: jwt" in recorded
+    pyproject = (project / "pyproject.toml").read_text().lower()
+    assert ("simplejwt" if stack == "django" else "flask-jwt-extended") in pyproject
+    install(project)
+    done = uv_run(project, "pytest", "-q", "-p", "no:cacheprovider")
+    assert " passed" in done.stdout and " failed" not in done.stdout
+
+
+def test_update_refuses_a_dirty_tree_and_changes_nothing(template_repo, tmp_path):
+    project = generate(template_repo, tmp_path / "svc", "HEAD", framework="flask")
+    (project / "README.md").write_text((project / "README.md").read_text() + "\nuncommitted\n")
+    before = {p: digest(p) for p in project.rglob("*") if p.is_file() and ".git" not in p.parts}
+    with pytest.raises(Exception, match="(?i)dirty"):
+        update(project)
+    assert {p: digest(p) for p in project.rglob("*") if p.is_file() and ".git" not in p.parts} == before
+
+
+def test_update_to_a_missing_tag_fails_clearly(template_repo, tmp_path):
+    project = generate(template_repo, tmp_path / "svc", "HEAD", framework="django")
+    before = git(project, "rev-parse", "HEAD")
+    with pytest.raises(Exception, match="v99.0.0"):
+        copier.run_update(str(project), defaults=True, overwrite=True, unsafe=True, quiet=True, vcs_ref="v99.0.0")
+    assert git(project, "rev-parse", "HEAD") == before
+    assert not git(project, "status", "--porcelain").strip()
