@@ -41,9 +41,7 @@ def forged_tokens() -> dict[str, str]:
         "forged-signature": f"{header}.{_b64(claims)}.{_b64({'not': 'a signature'})}",
         "expired": f"{header}.{_b64({**claims, 'exp': now - 60})}.c2lnbmF0dXJl",
         "garbage": "not-a-jwt",
-        "empty": "",
         "huge": "a" * 8000,
-        "unicode": "ťøķęñ",
     }
 
 
@@ -81,7 +79,6 @@ def catalogue(collection: str) -> list[tuple[str, str, str, dict]]:
         "description-int": {"name": "x", "description": 5},
         "nul-in-name": {"name": "a\u0000b"},
         "nul-in-description": {"name": "ok", "description": "x\u0000y"},
-        "lone-surrogate": {"name": "\ud800"},
         "huge-number": {"name": "x", "is_active": int(BIG_INT)},
     }.items():
         cases.append((f"wrong-{name}", "POST", collection, {"json": payload}))
@@ -99,6 +96,12 @@ def catalogue(collection: str) -> list[tuple[str, str, str, dict]]:
     )
     cases.append(
         ("lenient-read-only-fields", "POST", collection, {"json": {"name": "x", "id": 1, "created_at": "yesterday"}})
+    )
+    cases.append(
+        ("wrong-lone-surrogate", "POST", collection, {"content": b'{"name": "\\ud800"}', "headers": json_headers})
+    )
+    cases.append(
+        ("jwt-scheme-only", "POST", collection, {"json": {"name": "x"}, "headers": {"Authorization": "Bearer"}})
     )
     nested = b'{"name": ' + b"[" * 2000 + b"]" * 2000 + b"}"
     cases.append(("deep-json-field", "POST", collection, {"content": nested, "headers": json_headers}))
@@ -133,7 +136,7 @@ def catalogue(collection: str) -> list[tuple[str, str, str, dict]]:
         "regex": ".*(a|b)+$",
         "mongo-operator": '{"$gt": ""}',
         "nul": "a\x00b",
-        "long": "x" * 10000,
+        "long": "x" * 3000,
         "unicode": "ünïcødé ☃",
     }.items():
         for param in ("search", "name", "ordering", "is_active"):
@@ -215,8 +218,7 @@ MUST_FAIL = (
 
 SERVERS = [
     pytest.param(
-        stack,
-        database,
+        (stack, database),
         marks=[pytest.mark.xdist_group(f"hostile-{stack}-{database}")]
         + ([pytest.mark.services] if database == "postgresql" else []),
         id=f"{stack}-{database}",
@@ -270,3 +272,11 @@ def test_hostile_request_gets_a_json_4xx_never_a_5xx(server, request, method, pa
 def test_the_server_still_answers_after_the_catalogue(server):
     live, _ = server
     assert live.client.get("/ready").status_code == 200
+
+
+def test_request_line_over_the_server_limit_is_refused_before_the_app(server):
+    """gunicorn refuses a request line over its limit (4094 bytes) itself: a 4xx, never a 5xx.
+    Its page is gunicorn's own (the app never sees the request); proxies in front refuse earlier."""
+    live, _ = server
+    response = live.client.get(live.collection, params={"search": "x" * 10000})
+    assert 400 <= response.status_code < 500

@@ -35,7 +35,7 @@ def error_code(exc: Exception, status: int) -> str:
         return "parse_error"
     if isinstance(exc, exceptions.NotAuthenticated):
         return "not_authenticated"
-    return CODES.get(status) or getattr(exc, "default_code", "error")
+    return CODES.get(status) or str(getattr(exc, "default_code", "error"))
 
 
 def exception_handler(exc: Exception, context: dict) -> Response | None:
@@ -49,7 +49,7 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         errors = response.data
         if not isinstance(errors, dict):
             errors = {"non_field_errors": errors}
-        response.data = error_body(status, exc.default_detail, "invalid", errors)
+        response.data = error_body(status, str(exc.default_detail), "invalid", errors)
     else:
         data = response.data
         detail = data.get("detail") if isinstance(data, dict) else None

@@ -1,0 +1,412 @@
+"""Benchmark of the projects api-crossroads generates, against hand-written baselines.
+
+    /work/main/.venv/bin/python bench/run.py [--quick]
+
+Per stack (Django + DRF, Flask): `copier copy` wall time, time from `copier copy` to green tests,
+SQL queries per list page, then the default project under gunicorn (production settings, 2
+workers, 300 identical rows in SQLite) beside a bare baseline app in the same framework and the
+same venv, loaded in turn by wrk on 127.0.0.1: requests/s, p50 and p99 latency, resident memory
+per worker, time to first 200. Writes bench/results/{results.md,results.json,chart.png} and
+prints the table. See bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime
+import glob
+import json
+import os
+import platform
+import re
+import secrets
+import shlex
+import shutil
+import signal
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+BENCH = Path(__file__).resolve().parent
+TEMPLATE = BENCH.parent
+RESULTS = BENCH / "results"
+VENV_BIN = Path(sys.executable).parent  # the template's venv: copier and uv live there
+COPIER, UV = VENV_BIN / "copier", VENV_BIN / "uv"
+STACKS = ("django", "flask")
+ROWS, WORKERS, WRK_ARGS = 300, 2, ["-t1", "-c8"]
+PROXY = {"X-Forwarded-Proto": "https"}  # as behind a TLS-terminating proxy
+ENDPOINTS = {"health": "/health", "list": "/api/v1/items/"}
+SIZES = (10, 100)
+
+
+@dataclass(frozen=True)
+class Plan:
+    generations: int  # copier copy runs per stack
+    greens: int  # time-to-green runs per stack (0: install only, no tests)
+    seconds: int  # one wrk run
+    rounds: int  # generated/baseline alternations per endpoint
+    warmup: int  # wrk seconds per server and endpoint before measuring
+
+
+FULL = Plan(generations=7, greens=3, seconds=10, rounds=5, warmup=3)
+QUICK = Plan(generations=1, greens=0, seconds=2, rounds=2, warmup=1)
+
+
+# ---------------------------------------------------------------- helpers
+def sh(cmd: list[str], cwd: Path | None = None, env: dict | None = None, timeout: float = 600) -> str:
+    done = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
+    if done.returncode:
+        raise RuntimeError(f"{shlex.join(map(str, cmd))} failed ({done.returncode}):\n{done.stdout[-3000:]}{done.stderr[-3000:]}")
+    return done.stdout
+
+
+def timed(cmd: list[str], **kwargs) -> float:
+    start = time.perf_counter()
+    sh(cmd, **kwargs)
+    return time.perf_counter() - start
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in {"VIRTUAL_ENV", "PYTHONPATH", "DATABASE_URL"}}
+    return env | {"UV_PYTHON_DOWNLOADS": "never", "UV_NO_PROGRESS": "1"} | extra
+
+
+def python_for(version: str) -> str:
+    found = [shutil.which(f"python{version}")] + sorted(glob.glob(os.path.expanduser(f"~/.pyenv/versions/{version}.*/bin/python{version}")))
+    for candidate in filter(None, found):
+        return candidate
+    raise LookupError(f"no Python {version} on this machine")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def machine() -> dict:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")), platform.processor())
+    mem = int(Path("/proc/meminfo").read_text().split()[1]) // 1024
+    return {"nproc": os.cpu_count(), "memory_mib": mem, "cpu": cpu, "kernel": platform.release()}
+
+
+# ---------------------------------------------------------------- generate, install, test
+def generate(stack: str, dst: Path) -> float:
+    args = [str(COPIER), "copy", "--defaults", "--skip-tasks", "--quiet", "--data", f"framework={stack}", str(TEMPLATE), str(dst)]
+    return timed(args, env=clean_env())
+
+
+def install(project: Path) -> float:
+    python = python_for((project / ".python-version").read_text().strip())
+    return timed([str(UV), "sync", "--quiet", "--python", python], cwd=project, env=clean_env())
+
+
+def test(project: Path) -> float:
+    return timed([str(project / ".venv/bin/python"), "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=project, env=clean_env(), timeout=900)
+
+
+def production_env(stack: str, project: Path, db: Path) -> dict[str, str]:
+    env = {"SECRET_KEY": secrets.token_urlsafe(50), "JWT_SECRET_KEY": secrets.token_urlsafe(48), "DATABASE_URL": f"sqlite:///{db}"}
+    if stack == "django":
+        return env | {
+            "DJANGO_SETTINGS_MODULE": "config.settings.production",
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "THROTTLE_ANON_RATE": "1000000/minute",
+            "THROTTLE_USER_RATE": "1000000/minute",
+        }
+    return env | {"APP_ENV": "production", "RATELIMIT_DEFAULT": "1000000 per minute"}
+
+
+def prepare(stack: str, project: Path, env: dict[str, str], slug: str) -> str:
+    """Create the tables with the project's own commands, then insert the same ROWS rows."""
+    bin_ = project / ".venv/bin"
+    if stack == "django":
+        sh([str(bin_ / "python"), "manage.py", "migrate", "--noinput"], cwd=project, env=clean_env(**env))
+        sh([str(bin_ / "python"), "manage.py", "collectstatic", "--noinput", "-v0"], cwd=project, env=clean_env(**env))
+        table = "items_item"
+    else:
+        sh([str(bin_ / "flask"), "--app", slug, "db", "upgrade"], cwd=project, env=clean_env(**env))
+        table = "items"
+    stamp = "2026-01-01 00:00:00.000000"
+    rows = [(f"Item {n:03d}", f"Description of item {n}.", n % 3 != 0, stamp, stamp) for n in range(1, ROWS + 1)]
+    with contextlib.closing(sqlite3.connect(env["DATABASE_URL"].removeprefix("sqlite:///"))) as con, con:
+        con.execute(f"DELETE FROM {table}")
+        con.executemany(f"INSERT INTO {table} (name, description, is_active, created_at, updated_at) VALUES (?, ?, ?, ?, ?)", rows)
+    return table
+
+
+def query_counts(stack: str, project: Path, env: dict[str, str], slug: str) -> dict[str, int]:
+    probe = BENCH / "probes" / "queries.py"
+    out = sh([str(project / ".venv/bin/python"), str(probe), stack, slug, ENDPOINTS["list"], *map(str, SIZES)], cwd=project, env=clean_env(**env))
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def versions(project: Path) -> dict[str, str]:
+    names = ["django", "djangorestframework", "flask", "sqlalchemy", "gunicorn"]
+    code = f"import importlib.metadata as m, json, sys\nv={{}}\nfor n in {names!r}:\n    try: v[n]=m.version(n)\n    except m.PackageNotFoundError: pass\nv['python']=sys.version.split()[0]\nprint(json.dumps(v))"
+    return json.loads(sh([str(project / ".venv/bin/python"), "-c", code]))
+
+
+# ---------------------------------------------------------------- serve and load
+class Server:
+    """gunicorn with the generated project's gunicorn.conf.py and venv; `app` swaps the WSGI app."""
+
+    def __init__(self, project: Path, env: dict[str, str], log: Path, app: str | None = None) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        cmd = [str(project / ".venv/bin/gunicorn"), "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{self.port}", "--workers", str(WORKERS)]
+        if app:
+            cmd += ["--pythonpath", str(BENCH / "baselines"), app]
+        self.log = log.open("w")
+        self.started = time.perf_counter()
+        self.process = subprocess.Popen(cmd, cwd=project, env=clean_env(**env), stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
+        self.startup = self._wait_ready()
+
+    def _wait_ready(self, limit: float = 60) -> float:
+        with httpx.Client(headers=PROXY, timeout=2) as client:
+            while time.perf_counter() - self.started < limit:
+                with contextlib.suppress(httpx.TransportError):
+                    if client.get(self.url + "/health").status_code == 200:
+                        return time.perf_counter() - self.started
+                if self.process.poll() is not None:
+                    break
+                time.sleep(0.01)
+        self.stop()
+        raise RuntimeError(f"gunicorn did not answer: see {self.log.name}")
+
+    def workers_rss_mib(self) -> list[float]:
+        pid = self.process.pid
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        rss = []
+        for child in children:
+            status = Path(f"/proc/{child}/status").read_text()
+            rss.append(int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1)) / 1024)
+        return rss
+
+    def get(self, path: str) -> httpx.Response:
+        return httpx.get(self.url + path, headers=PROXY, timeout=10)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(5)
+        self.log.close()
+
+
+@contextlib.contextmanager
+def serving(*args, **kwargs) -> Iterator[Server]:
+    server = Server(*args, **kwargs)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 60e3}
+
+
+def wrk(url: str, seconds: int) -> dict[str, float]:
+    header = [f"-H{k}: {v}" for k, v in PROXY.items()]
+    out = sh(["wrk", *WRK_ARGS, f"-d{seconds}s", "--latency", *header, url], timeout=seconds + 30)
+    if "Non-2xx" in out or "Socket errors" in out:
+        raise RuntimeError(f"wrk saw errors on {url}:\n{out}")
+    latency = {p: float(v) * UNITS[u] for p, v, u in re.findall(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s|m)\s*$", out, re.M)}
+    return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)), "p50_ms": latency["50"], "p99_ms": latency["99"]}
+
+
+def comparable(server: Server, path: str) -> object:
+    """The JSON a server answers, with its own address taken out of the links."""
+    response = server.get(path)
+    assert response.status_code == 200, (path, response.status_code, response.text[:500])
+    return json.loads(response.text.replace(f"127.0.0.1:{server.port}", "HOST"))
+
+
+def load(stack: str, project: Path, env: dict[str, str], work: Path, plan: Plan) -> dict:
+    base_app = "django_baseline:application" if stack == "django" else "flask_baseline:app"
+    base_env = env | ({"DJANGO_SETTINGS_MODULE": "django_baseline"} if stack == "django" else {})
+    with contextlib.ExitStack() as stack_:
+        servers = {
+            "generated": stack_.enter_context(serving(project, env, work / "generated.log")),
+            "baseline": stack_.enter_context(serving(project, base_env, work / "baseline.log", app=base_app)),
+        }
+        for path in ENDPOINTS.values():  # same work: the same JSON, links aside
+            for query in ("", "?page=2", "?page_size=100"):
+                if path == ENDPOINTS["health"] and query:
+                    continue
+                gen, base = (comparable(s, path + query) for s in servers.values())
+                if gen != base:
+                    differ = {k: (gen.get(k), base.get(k)) for k in gen | base if gen.get(k) != base.get(k)}
+                    raise RuntimeError(f"{stack} {path + query}: generated and baseline answer differently: {str(differ)[:2000]}")
+        for server in servers.values():
+            for path in ENDPOINTS.values():
+                wrk(server.url + path, plan.warmup)
+        endpoints = {}
+        for name, path in ENDPOINTS.items():
+            runs: dict[str, list] = {"generated": [], "baseline": []}
+            for _ in range(plan.rounds):
+                for kind, server in servers.items():
+                    runs[kind].append(wrk(server.url + path, plan.seconds))
+            summary = {kind: {k: statistics.median(r[k] for r in rs) for k in rs[0]} | {"runs": rs} for kind, rs in runs.items()}
+            summary["ratio"] = summary["generated"]["rps"] / summary["baseline"]["rps"]
+            endpoints[name] = summary
+        return {
+            "endpoints": endpoints,
+            "servers": {kind: {"startup_s": s.startup, "worker_rss_mib": s.workers_rss_mib()} for kind, s in servers.items()},
+        }
+
+
+# ---------------------------------------------------------------- one stack
+def bench_stack(stack: str, plan: Plan, work: Path) -> dict:
+    print(f"[{stack}] copier copy x{plan.generations}", file=sys.stderr, flush=True)
+    generations = []
+    for n in range(plan.generations):
+        generations.append(generate(stack, work / f"gen{n}"))
+        shutil.rmtree(work / f"gen{n}")
+    greens = []
+    for n in range(max(plan.greens, 1)):  # the last project is the one served
+        project = work / f"project{n}"
+        phases = {"copy": generate(stack, project), "install": install(project)}
+        if plan.greens:
+            print(f"[{stack}] time to green {n + 1}/{plan.greens}", file=sys.stderr, flush=True)
+            phases["test"] = test(project)
+            greens.append(phases | {"total": sum(phases.values())})
+        if n + 1 < max(plan.greens, 1):
+            shutil.rmtree(project)
+    slug = re.search(r"^project_slug: (\S+)", (project / ".copier-answers.yml").read_text(), re.M).group(1)
+    env = production_env(stack, project, work / "bench.sqlite3")
+    prepare(stack, project, env, slug)
+    queries = query_counts(stack, project, env, slug)
+    print(f"[{stack}] load: {plan.rounds} x {plan.seconds}s per endpoint and app", file=sys.stderr, flush=True)
+    result = {
+        "versions": versions(project),
+        "generation_s": {"runs": generations, "median": statistics.median(generations)},
+        "time_to_green_s": {"runs": greens, "median": statistics.median(g["total"] for g in greens) if greens else None},
+        "queries_per_list_page": queries,
+    }
+    return result | load(stack, project, env, work, plan)
+
+
+# ---------------------------------------------------------------- report
+def targets(results: dict) -> list[tuple[str, bool, str]]:
+    rows = []
+    for stack, r in results["stacks"].items():
+        for name, e in r["endpoints"].items():
+            rows.append((f"{stack} {name}: generated ÷ baseline ≥ 0.9", e["ratio"] >= 0.9, f"{e['ratio']:.2f}"))
+        q = r["queries_per_list_page"]
+        rows.append((f"{stack}: same queries at page sizes {' and '.join(q)}", len(set(q.values())) == 1, " / ".join(map(str, q.values()))))
+        rows.append((f"{stack}: copier copy ≤ 1 s (median)", r["generation_s"]["median"] <= 1.0, f"{r['generation_s']['median']:.2f} s"))
+    return rows
+
+
+def markdown(results: dict) -> str:
+    meta, stacks = results["meta"], results["stacks"]
+    m = meta["machine"]
+    out = [
+        f"# api-crossroads benchmark ({meta['mode']})",
+        "",
+        f"- date: {meta['date']}",
+        f"- machine: {m['nproc']} CPUs ({m['cpu']}), {m['memory_mib']} MiB RAM, Linux {m['kernel']}",
+        f"- command: `{meta['command']}`  (took {meta['elapsed_s']:.0f} s)",
+        f"- load: wrk {' '.join(WRK_ARGS)}, {meta['plan']['rounds']} alternations of {meta['plan']['seconds']} s per app "
+        f"(medians), gunicorn {WORKERS} workers, SQLite with {ROWS} rows, `X-Forwarded-Proto: https`",
+        "- versions: " + "; ".join(f"{s}: " + ", ".join(f"{k} {v}" for k, v in r["versions"].items()) for s, r in stacks.items()),
+        "",
+        "| stack | endpoint | generated req/s | baseline req/s | ratio | p50 gen / base (ms) | p99 gen / base (ms) |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]
+    for stack, r in stacks.items():
+        for name, e in r["endpoints"].items():
+            g, b = e["generated"], e["baseline"]
+            out.append(
+                f"| {stack} | `{ENDPOINTS[name]}` | {g['rps']:.0f} | {b['rps']:.0f} | {e['ratio']:.2f} "
+                f"| {g['p50_ms']:.2f} / {b['p50_ms']:.2f} | {g['p99_ms']:.2f} / {b['p99_ms']:.2f} |"
+            )
+    out += [
+        "",
+        "| stack | copier copy (median) | time to green (copy + install + tests) | queries/list page (size 10 / 100) "
+        "| start-up to first 200 gen / base | RSS per worker gen / base |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for stack, r in stacks.items():
+        green = r["time_to_green_s"]
+        if green["median"] is None:
+            green_text = "not measured"
+        else:
+            phases = min(green["runs"], key=lambda g: abs(g["total"] - green["median"]))
+            green_text = f"{green['median']:.1f} s ({phases['copy']:.1f} + {phases['install']:.1f} + {phases['test']:.1f})"
+        s = r["servers"]
+        rss = {k: statistics.mean(v["worker_rss_mib"]) for k, v in s.items()}
+        out.append(
+            f"| {stack} | {r['generation_s']['median']:.2f} s (n={len(r['generation_s']['runs'])}) | {green_text} "
+            f"| {' / '.join(map(str, r['queries_per_list_page'].values()))} "
+            f"| {s['generated']['startup_s']:.2f} s / {s['baseline']['startup_s']:.2f} s "
+            f"| {rss['generated']:.0f} MiB / {rss['baseline']:.0f} MiB |"
+        )
+    out += ["", "| target | met | measured |", "|---|---|---|"]
+    out += [f"| {name} | {'yes' if ok else '**no**'} | {value} |" for name, ok, value in targets(results)]
+    return "\n".join(out) + "\n"
+
+
+def chart(results_json: Path, png: Path) -> None:
+    """Draw with matplotlib in a throwaway uv environment (the template's venv stays lean)."""
+    cmd = [str(UV), "run", "--quiet", "--no-project", "--with", "matplotlib", "python", str(BENCH / "chart.py"), str(results_json), str(png)]
+    try:
+        sh(cmd, env=clean_env(), timeout=300)
+    except (RuntimeError, subprocess.TimeoutExpired) as error:
+        print(f"chart not drawn: {error}", file=sys.stderr)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="smoke run (about a minute): 1 generation, 2 s wrk runs, no tests")
+    parser.add_argument("--stack", choices=STACKS, action="append", help="only this stack (repeatable)")
+    parser.add_argument("--out", type=Path, default=RESULTS, help="where results go (default: bench/results)")
+    parser.add_argument("--keep", action="store_true", help="keep the generated projects (path printed)")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("wrk is not installed: apt-get install -y wrk")
+    plan = QUICK if args.quick else FULL
+    started = time.perf_counter()
+    work = Path(tempfile.mkdtemp(prefix="api-crossroads-bench-"))
+    results = {"meta": {
+        "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "mode": "quick" if args.quick else "full",
+        "command": shlex.join([Path(sys.executable).as_posix(), "bench/run.py", *sys.argv[1:]]),
+        "machine": machine(),
+        "plan": plan.__dict__,
+        "template_commit": sh(["git", "-C", str(TEMPLATE), "describe", "--always", "--dirty"]).strip(),
+    }, "stacks": {}}
+    try:
+        for stack in args.stack or STACKS:
+            results["stacks"][stack] = bench_stack(stack, plan, work / stack)
+    finally:
+        if args.keep:
+            print(f"projects kept in {work}", file=sys.stderr)
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+    results["meta"]["elapsed_s"] = time.perf_counter() - started
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    table = markdown(results)
+    (args.out / "results.md").write_text(table)
+    chart(args.out / "results.json", args.out / "chart.png")
+    print(table)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
