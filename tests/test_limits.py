@@ -1,0 +1,87 @@
+"""Rate limits across processes: gunicorn with several workers sharing their counters.
+
+With Redis or Memcached storage exactly the configured number of requests pass per window,
+whichever worker answers, and the rest get 429 with Retry-After. With in-memory storage each
+worker counts alone, so more pass: the generated README and .env.example say so.
+"""
+
+from __future__ import annotations
+
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+import pytest
+from helpers import install, render
+from live import serve
+
+LIMIT, REQUESTS, CLIENTS, WORKERS = 10, 40, 8, 3
+
+
+def storage_env(stack: str, storage: str, url: str) -> dict[str, str]:
+    if stack == "django":
+        cache = {"redis": f"{url}/0", "memcached": f"pymemcache://{url}", "memory": "locmemcache://"}[storage]
+        return {"CACHE_URL": cache, "THROTTLE_ANON_RATE": f"{LIMIT}/hour"}
+    uri = {"redis": url, "memcached": f"memcached://{url}", "memory": "memory://"}[storage]
+    # A fresh key prefix: counters left by an earlier run in the same server do not count.
+    return {
+        "RATELIMIT_STORAGE_URI": uri,
+        "RATELIMIT_DEFAULT": f"{LIMIT} per hour",
+        "RATELIMIT_KEY_PREFIX": uuid.uuid4().hex,
+    }
+
+
+def hammer(live) -> list[httpx.Response]:
+    """REQUESTS anonymous reads from CLIENTS threads, a new connection each (bounded: ~40 requests)."""
+
+    def one(_: int) -> httpx.Response:
+        with httpx.Client(base_url=live.base_url, headers={"X-Forwarded-Proto": "https"}, timeout=10) as client:
+            return client.get(live.collection)
+
+    with ThreadPoolExecutor(CLIENTS) as pool:
+        return list(pool.map(one, range(REQUESTS)))
+
+
+CASES = [
+    pytest.param(
+        stack,
+        storage,
+        marks=[pytest.mark.services, pytest.mark.xdist_group(f"limits-{stack}")],
+        id=f"{stack}-{storage}",
+    )
+    for stack in ("django", "flask")
+    for storage in ("redis", "memcached", "memory")
+]
+
+
+@pytest.mark.parametrize(("stack", "storage"), CASES)
+def test_limit_holds_across_workers_only_with_shared_storage(request, tmp_path, stack, storage):
+    url = (
+        ""
+        if storage == "memory"
+        else request.getfixturevalue("redis_url" if storage == "redis" else "memcached_address")
+    )
+    project = render(tmp_path / "p", framework=stack, limiter_storage=storage)
+    install(project)
+    with serve(project, workers=WORKERS, **storage_env(stack, storage, url)) as live:
+        responses = hammer(live)
+    statuses = [r.status_code for r in responses]
+    allowed, refused = statuses.count(200), statuses.count(429)
+    print(f"{stack} {storage}: {WORKERS} workers, limit {LIMIT}: {allowed} allowed, {refused} refused")
+    assert allowed + refused == REQUESTS, statuses
+    for response in responses:
+        if response.status_code == 429:
+            assert int(response.headers["Retry-After"]) > 0
+            assert response.json()["code"] == "throttled"
+    if storage == "memory":
+        assert allowed > LIMIT, "in-memory counters unexpectedly held across workers"
+    else:
+        assert allowed == LIMIT
+
+
+@pytest.mark.parametrize("stack", ["django", "flask"])
+def test_docs_warn_that_memory_storage_is_per_process(tmp_path, stack):
+    project = render(tmp_path / "p", framework=stack)
+    for name in ("README.md", ".env.example"):
+        text = (project / name).read_text().lower()
+        assert "worker" in text and ("per process" in text or "per-process" in text or "each process" in text), name
