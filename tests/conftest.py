@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import helpers
 import pytest
 import services
 
@@ -24,3 +25,15 @@ def redis_url() -> Iterator[str]:
 def memcached_address() -> Iterator[str]:
     with services.memcached() as address:
         yield address
+
+
+def pytest_sessionstart(session):
+    if not hasattr(session.config, "workerinput"):  # the controller, not an xdist worker
+        helpers.FIGURES.unlink(missing_ok=True)
+
+
+def pytest_terminal_summary(terminalreporter):
+    if helpers.FIGURES.exists():
+        terminalreporter.section("figures measured in this run")
+        for line in sorted(helpers.FIGURES.read_text().splitlines()):
+            terminalreporter.write_line(line)

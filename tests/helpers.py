@@ -112,3 +112,13 @@ def install(project: Path) -> None:
 
 def uv_run(project: Path, *args: str, timeout: float = 600, **env: str) -> subprocess.CompletedProcess[str]:
     return run([str(UV), "run", "--no-sync", *args], project, timeout=timeout, **env)
+
+
+FIGURES = TEMPLATE / "test-results" / "figures.txt"
+
+
+def record_figure(line: str) -> None:
+    """Keep a measured figure for the run's closing summary (xdist workers append to one file)."""
+    FIGURES.parent.mkdir(exist_ok=True)
+    with FIGURES.open("a") as figures:
+        figures.write(line.rstrip() + "\n")

@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
-from helpers import install, render
+from helpers import install, record_figure, render
 from live import serve
 
 LIMIT, REQUESTS, CLIENTS, WORKERS = 10, 40, 8, 3
@@ -67,7 +67,7 @@ def test_limit_holds_across_workers_only_with_shared_storage(request, tmp_path, 
         responses = hammer(live)
     statuses = [r.status_code for r in responses]
     allowed, refused = statuses.count(200), statuses.count(429)
-    print(f"{stack} {storage}: {WORKERS} workers, limit {LIMIT}: {allowed} allowed, {refused} refused")
+    record_figure(f"{stack} {storage}: {WORKERS} workers, limit {LIMIT}: {allowed} allowed, {refused} refused")
     assert allowed + refused == REQUESTS, statuses
     for response in responses:
         if response.status_code == 429:

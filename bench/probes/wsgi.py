@@ -61,6 +61,7 @@ def main() -> None:
     parser.add_argument("paths", nargs="+")
     parser.add_argument("--n", type=int, default=2000)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--top", type=int, default=45, help="functions shown with --profile")
     args = parser.parse_args()
     sys.path[:0] = [os.getcwd(), os.path.join(os.path.dirname(__file__), "..", "baselines")]
     module, _, name = args.app.partition(":")
@@ -75,7 +76,7 @@ def main() -> None:
                 call(app, path)
             profile.disable()
             print(f"== {path}")
-            pstats.Stats(profile).sort_stats("cumulative").print_stats(45)
+            pstats.Stats(profile).sort_stats("cumulative").print_stats(args.top)
             continue
         batches = []
         for _ in range(5):
