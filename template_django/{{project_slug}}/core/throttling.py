@@ -10,8 +10,13 @@ local-memory cache).
 from rest_framework import throttling
 
 
-class AtomicWindowMixin:
+class AtomicWindowMixin(throttling.SimpleRateThrottle):
     """`allow_request` and `wait` for a SimpleRateThrottle, counting in fixed windows."""
+
+    # Parsed from the rate by SimpleRateThrottle.__init__ (unset only when there is no rate).
+    num_requests: int
+    duration: int
+    window_end: int
 
     def allow_request(self, request, view) -> bool:
         if self.rate is None:
