@@ -58,11 +58,18 @@ class Plan:
     warmup: int  # wrk seconds per server and endpoint before measuring
 
 
-FULL = Plan(generations=7, greens=3, seconds=10, rounds=5, warmup=3)
-QUICK = Plan(generations=1, greens=0, seconds=2, rounds=2, warmup=1)
+FULL = Plan(generations=7, greens=3, seconds=5, rounds=10, warmup=3)
+QUICK = Plan(generations=1, greens=0, seconds=2, rounds=1, warmup=1)
 
 
 # ---------------------------------------------------------------- helpers
+STARTED = time.perf_counter()
+
+
+def note(message: str) -> None:
+    print(f"[{time.perf_counter() - STARTED:6.1f} s] {message}", file=sys.stderr, flush=True)
+
+
 def sh(cmd: list[str], cwd: Path | None = None, env: dict | None = None, timeout: float = 600) -> str:
     done = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
     if done.returncode:
@@ -104,9 +111,13 @@ def machine() -> dict:
 
 
 # ---------------------------------------------------------------- generate, install, test
-def generate(stack: str, dst: Path) -> float:
+def generate(stack: str, dst: Path) -> tuple[float, float]:
+    """Wall time and CPU time (user + system, copier and its git children) of one copier copy."""
     args = [str(COPIER), "copy", "--defaults", "--skip-tasks", "--quiet", "--data", f"framework={stack}", str(TEMPLATE), str(dst)]
-    return timed(args, env=clean_env())
+    before = os.times()
+    wall = timed(args, env=clean_env())
+    after = os.times()
+    return wall, (after.children_user - before.children_user) + (after.children_system - before.children_system)
 
 
 def install(project: Path) -> float:
@@ -267,7 +278,9 @@ def load(stack: str, project: Path, env: dict[str, str], work: Path, plan: Plan)
                 for kind, server in servers.items():
                     runs[kind].append(wrk(server.url + path, plan.seconds))
             summary = {kind: {k: statistics.median(r[k] for r in rs) for k in rs[0]} | {"runs": rs} for kind, rs in runs.items()}
-            summary["ratio"] = summary["generated"]["rps"] / summary["baseline"]["rps"]
+            # Each round's generated run and baseline run are neighbours in time: the median of
+            # their ratios shrugs off load that comes and goes on the machine.
+            summary["ratio"] = statistics.median(g["rps"] / b["rps"] for g, b in zip(runs["generated"], runs["baseline"]))
             endpoints[name] = summary
         return {
             "endpoints": endpoints,
@@ -277,31 +290,34 @@ def load(stack: str, project: Path, env: dict[str, str], work: Path, plan: Plan)
 
 # ---------------------------------------------------------------- one stack
 def bench_stack(stack: str, plan: Plan, work: Path) -> dict:
-    print(f"[{stack}] copier copy x{plan.generations}", file=sys.stderr, flush=True)
-    generations = []
+    note(f"{stack}: copier copy x{plan.generations}")
+    generations, generation_cpu = [], []
     for n in range(plan.generations):
-        generations.append(generate(stack, work / f"gen{n}"))
+        wall, cpu = generate(stack, work / f"gen{n}")
+        generations.append(wall)
+        generation_cpu.append(cpu)
         shutil.rmtree(work / f"gen{n}")
     greens = []
     for n in range(max(plan.greens, 1)):  # the last project is the one served
         project = work / f"project{n}"
-        phases = {"copy": generate(stack, project), "install": install(project)}
+        phases = {"copy": generate(stack, project)[0], "install": install(project)}
         if plan.greens:
-            print(f"[{stack}] time to green {n + 1}/{plan.greens}", file=sys.stderr, flush=True)
+            note(f"{stack}: time to green {n + 1}/{plan.greens}")
             phases["test"] = test(project)
             greens.append(phases | {"total": sum(phases.values())})
         if n + 1 < max(plan.greens, 1):
             shutil.rmtree(project)
+    note(f"{stack}: compile bytecode, migrate, count queries")
     python = str(project / ".venv/bin/python")
     sh([python, "-m", "compileall", "-q", "-j0", str(project / ".venv/lib"), str(BENCH / "baselines")], env=clean_env())
     slug = re.search(r"^project_slug: (\S+)", (project / ".copier-answers.yml").read_text(), re.M).group(1)
     env = production_env(stack, project, work / "bench.sqlite3")
     prepare(stack, project, env, slug)
     queries = query_counts(stack, project, env, slug)
-    print(f"[{stack}] load: {plan.rounds} x {plan.seconds}s per endpoint and app", file=sys.stderr, flush=True)
+    note(f"{stack}: load, {plan.rounds} x {plan.seconds} s per endpoint and app")
     result = {
         "versions": versions(project),
-        "generation_s": {"runs": generations, "median": statistics.median(generations)},
+        "generation_s": {"runs": generations, "median": statistics.median(generations), "cpu_runs": generation_cpu, "cpu_median": statistics.median(generation_cpu)},
         "time_to_green_s": {"runs": greens, "median": statistics.median(g["total"] for g in greens) if greens else None},
         "queries_per_list_page": queries,
     }
@@ -331,7 +347,8 @@ def markdown(results: dict) -> str:
         f"load average {m['loadavg_at_start'][0]:.1f} at start, {m['loadavg_at_end'][0]:.1f} at end",
         f"- command: `{meta['command']}`  (took {meta['elapsed_s']:.0f} s)",
         f"- load: wrk {' '.join(WRK_ARGS)}, {meta['plan']['rounds']} alternations of {meta['plan']['seconds']} s per app "
-        f"(medians), gunicorn {WORKERS} workers, SQLite with {ROWS} rows, `X-Forwarded-Proto: https`",
+        f"(medians; ratio: median of the rounds' generated ÷ baseline req/s), gunicorn {WORKERS} workers, "
+        f"SQLite with {ROWS} rows, `X-Forwarded-Proto: https`",
         "- versions: " + "; ".join(f"{s}: " + ", ".join(f"{k} {v}" for k, v in r["versions"].items()) for s, r in stacks.items()),
         "",
         "| stack | endpoint | generated req/s | baseline req/s | ratio | p50 gen / base (ms) | p99 gen / base (ms) |",
@@ -346,7 +363,7 @@ def markdown(results: dict) -> str:
             )
     out += [
         "",
-        "| stack | copier copy (median) | time to green (copy + install + tests) | queries/list page (size 10 / 100) "
+        "| stack | copier copy (median wall; CPU) | time to green (copy + install + tests) | queries/list page (size 10 / 100) "
         "| start-up to first 200 gen / base | RSS per worker gen / base |",
         "|---|---:|---:|---:|---:|---:|",
     ]
@@ -360,7 +377,7 @@ def markdown(results: dict) -> str:
         s = r["servers"]
         rss = {k: statistics.mean(v["worker_rss_mib"]) for k, v in s.items()}
         out.append(
-            f"| {stack} | {r['generation_s']['median']:.2f} s (n={len(r['generation_s']['runs'])}) | {green_text} "
+            f"| {stack} | {r['generation_s']['median']:.2f} s; {r['generation_s']['cpu_median']:.2f} s (n={len(r['generation_s']['runs'])}) | {green_text} "
             f"| {' / '.join(map(str, r['queries_per_list_page'].values()))} "
             f"| {s['generated']['startup_s']:.2f} s / {s['baseline']['startup_s']:.2f} s "
             f"| {rss['generated']:.0f} MiB / {rss['baseline']:.0f} MiB |"
@@ -389,7 +406,7 @@ def main() -> int:
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed: apt-get install -y wrk")
     plan = QUICK if args.quick else FULL
-    started = time.perf_counter()
+    started = STARTED
     work = Path(tempfile.mkdtemp(prefix="api-crossroads-bench-"))
     results = {"meta": {
         "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
@@ -413,6 +430,7 @@ def main() -> int:
     (args.out / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     table = markdown(results)
     (args.out / "results.md").write_text(table)
+    note("chart")
     chart(args.out / "results.json", args.out / "chart.png")
     print(table)
     return 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import helpers
@@ -27,13 +28,17 @@ def memcached_address() -> Iterator[str]:
         yield address
 
 
-def pytest_sessionstart(session):
-    if not hasattr(session.config, "workerinput"):  # the controller, not an xdist worker
-        helpers.FIGURES.unlink(missing_ok=True)
+def pytest_configure(config):
+    if not hasattr(config, "workerinput"):  # the controller: its workers inherit the variable
+        path = helpers.TEMPLATE / "test-results" / f"figures-{os.getpid()}.txt"
+        path.unlink(missing_ok=True)
+        os.environ["API_CROSSROADS_FIGURES"] = str(path)
 
 
 def pytest_terminal_summary(terminalreporter):
-    if helpers.FIGURES.exists():
+    figures = helpers.figures_file()
+    if figures.exists():
         terminalreporter.section("figures measured in this run")
-        for line in sorted(helpers.FIGURES.read_text().splitlines()):
+        for line in sorted(figures.read_text().splitlines()):
             terminalreporter.write_line(line)
+        figures.unlink()

@@ -114,11 +114,14 @@ def uv_run(project: Path, *args: str, timeout: float = 600, **env: str) -> subpr
     return run([str(UV), "run", "--no-sync", *args], project, timeout=timeout, **env)
 
 
-FIGURES = TEMPLATE / "test-results" / "figures.txt"
+def figures_file() -> Path:
+    """This run's figures file: named by the controlling pytest process, inherited by xdist workers."""
+    return Path(os.environ.get("API_CROSSROADS_FIGURES", TEMPLATE / "test-results" / "figures.txt"))
 
 
 def record_figure(line: str) -> None:
     """Keep a measured figure for the run's closing summary (xdist workers append to one file)."""
-    FIGURES.parent.mkdir(exist_ok=True)
-    with FIGURES.open("a") as figures:
+    path = figures_file()
+    path.parent.mkdir(exist_ok=True)
+    with path.open("a") as figures:
         figures.write(line.rstrip() + "\n")

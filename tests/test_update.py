@@ -133,7 +133,15 @@ def test_conflicting_edit_is_marked_inline_keeping_both_sides(template_repo, tmp
     """The user edits a line the template also changed: both versions stay, between markers."""
     old = generate(template_repo, tmp_path / "old", PREVIOUS, framework=stack)
     new = tmp_path / "new"
-    copier.run_copy(str(template_repo), str(new), data={"framework": stack}, defaults=True, vcs_ref="HEAD", quiet=True)
+    copier.run_copy(
+        str(template_repo),
+        str(new),
+        data={"framework": stack},
+        defaults=True,
+        vcs_ref="HEAD",
+        quiet=True,
+        skip_tasks=True,
+    )
     name, line = None, None
     for candidate in ("README.md", "pyproject.toml", ".env.example", ".gitignore"):
         if (old / candidate).exists() and (new / candidate).exists():
