@@ -92,7 +92,7 @@ def prepare(project: Path, env: dict[str, str]) -> None:
             )
         return
     flask = ["flask", "--app", recorded["project_slug"]]
-    if recorded["database"] == "sql":
+    if recorded["database"] == "postgresql":
         uv_run(project, *flask, "db", "upgrade", **env)
     if recorded["auth"] != "none":
         uv_run(project, *flask, "create-user", USERNAME, "--password", PASSWORD, **env)

@@ -30,7 +30,7 @@ def _valid(combo: dict) -> bool:
     return not (
         (combo["framework"] == "django" and combo["database"] == "mongodb")
         or (combo["framework"] == "flask" and combo["auth"] == "token")
-        or (combo.get("restless") and combo["database"] != "sql")
+        or (combo.get("restless") and combo["database"] != "postgresql")
     )
 
 

@@ -140,7 +140,7 @@ def test_django_profile_overridden_to_flask(tmp_path):
     term.choose("framework", "flask", "django")  # arrow down to Flask: override
     assert "Recommendation: Django + DRF (Django 6 points, Flask 0)" in term.screen
     assert "+2 django: An admin interface is needed" in term.screen
-    term.choose("database", "sql", "sql")
+    term.choose("database", "postgresql", "postgresql")
     term.choose("auth", "jwt", "jwt")
     term.choose("limiter_storage", "memory", "memory")
     term.yes_no("restless", False)  # a Flask-only question: asked because Flask was chosen
@@ -167,7 +167,7 @@ def test_unguided_user_sees_no_decision_question(tmp_path, guided):
     term.child.expect("Framework")
     term.screen += ANSI.sub("", term.child.before + term.child.after)
     term.child.send("\r")
-    term.choose("database", "sql", "sql")
+    term.choose("database", "postgresql", "postgresql")
     term.choose("auth", "jwt", "jwt")
     term.choose("limiter_storage", "memory", "memory")
     term.yes_no("kubernetes", False)

@@ -58,7 +58,7 @@ def cases(names: list[str]) -> list:
 
 
 def option(case: str, name: str):
-    defaults = {"database": "sql", "limiter_storage": "memory", "kubernetes": False, "ci_provider": "github"}
+    defaults = {"database": "postgresql", "limiter_storage": "memory", "kubernetes": False, "ci_provider": "github"}
     return CASES[case].get(name, defaults.get(name))
 
 
@@ -187,7 +187,7 @@ def test_dockerfile_builds_a_small_non_root_image(project, case):
 def test_compose_has_exactly_the_chosen_services(project, case):
     assert passes(tool("check-jsonschema", "--builtin-schema", "vendor.compose-spec", "compose.yaml", cwd=project))
     compose = yaml.safe_load((project / "compose.yaml").read_text())
-    sql = option(case, "database") == "sql"
+    sql = option(case, "database") == "postgresql"
     backing = {"db" if sql else "mongodb"} | (
         {option(case, "limiter_storage")} if option(case, "limiter_storage") != "memory" else set()
     )
@@ -224,7 +224,7 @@ def test_ci_runs_lint_types_and_tests_against_the_services(project, case):
     assert (github.exists(), gitlab.exists()) == (provider == "github", provider == "gitlab")
     if provider == "none":
         return
-    sql, storage = option(case, "database") == "sql", option(case, "limiter_storage")
+    sql, storage = option(case, "database") == "postgresql", option(case, "limiter_storage")
     if provider == "github":
         assert passes(tool("actionlint", str(github), cwd=project))
         assert passes(tool("check-jsonschema", "--builtin-schema", "vendor.github-workflows", str(github), cwd=project))
@@ -282,7 +282,7 @@ def test_kubernetes_manifests(project, case):
     # The Secret is a template that kustomize does not apply.
     assert "secret.example.yaml" not in kinds["Kustomization"]["resources"]
     assert set(kinds["Kustomization"]["resources"]) <= set(docs)
-    if option(case, "database") == "sql":
+    if option(case, "database") == "postgresql":
         job = kinds["Job"]["spec"]["template"]["spec"]
         assert job["containers"][0]["command"][-2:] in (["migrate", "--noinput"], ["db", "upgrade"])
         assert job["restartPolicy"] == "Never"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -121,6 +122,8 @@ def test_update_keeps_user_edits_and_secrets(template_repo, tmp_path, stack, tag
             if str(path.relative_to(project)) not in touched:
                 assert not any(m in text for m in MARKERS), f"conflict markers in untouched {path}"
     assert digest(project / ".env") == env_before, ".env (the secrets) changed on update"
+    if tag == "v0.1.0":  # v0.2.0 renamed database=sql to postgresql: the migration carried it over
+        assert "database: postgresql" in (project / ".copier-answers.yml").read_text()
     head = git(template_repo, "rev-parse", "--short", "HEAD").strip()
     assert head in (project / ".copier-answers.yml").read_text(), "the answers file does not record HEAD"
     install(project)
@@ -128,10 +131,32 @@ def test_update_keeps_user_edits_and_secrets(template_repo, tmp_path, stack, tag
     assert " passed" in done.stdout and " failed" not in done.stdout
 
 
+def test_migration_script_renames_values_and_questions(tmp_path):
+    answers_file = tmp_path / ".copier-answers.yml"
+    answers_file.write_text("# header\n_commit: v0.1.0\ndatabase: sql\nauth: jwt\nold_name: 'x'\n")
+    subprocess.run(
+        [
+            sys.executable,
+            str(TEMPLATE / "hooks/migrate_answers.py"),
+            str(answers_file),
+            "--value",
+            "database",
+            "sql",
+            "postgresql",
+            "--question",
+            "old_name",
+            "new_name",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    assert answers_file.read_text() == "# header\n_commit: v0.1.0\ndatabase: postgresql\nauth: jwt\nnew_name: 'x'\n"
+
+
 @pytest.mark.parametrize("stack", ["django", "flask"])
 def test_conflicting_edit_is_marked_inline_keeping_both_sides(template_repo, tmp_path, stack):
     """The user edits a line the template also changed: both versions stay, between markers."""
-    old = generate(template_repo, tmp_path / "old", PREVIOUS, framework=stack)
+    old = generate(template_repo, tmp_path / "old", OLDEST, framework=stack)
     new = tmp_path / "new"
     copier.run_copy(
         str(template_repo),
@@ -150,7 +175,7 @@ def test_conflicting_edit_is_marked_inline_keeping_both_sides(template_repo, tmp
             if changed:
                 name, line = candidate, changed[0]
                 break
-    assert name, "HEAD changed none of the probed files since the previous release"
+    assert name, "HEAD changed none of the probed files since the oldest supported release"
     mine = line + "  # edited by the team"
     (old / name).write_text((old / name).read_text().replace(line, mine, 1))
     git(old, "commit", "--quiet", "-am", "our edit")

@@ -44,12 +44,16 @@ REFUSALS = [
     ("plural-invalid", {"resource_plural": "Items!"}, 'for example "books"'),
     ("plural-reserved", {"resource_plural": "users"}, "choose another plural"),
     ("plural-is-slug", {"project_slug": "orders", "resource_name": "order"}, "the package name"),
-    ("django-mongodb", {"framework": "django", "database": "mongodb"}, "Choose database=sql, or framework=flask"),
+    (
+        "django-mongodb",
+        {"framework": "django", "database": "mongodb"},
+        "Choose database=postgresql, or framework=flask",
+    ),
     ("flask-token", {"framework": "flask", "auth": "token"}, "choose auth=jwt or auth=basic with Flask"),
     (
         "restless-mongodb",
         {"framework": "flask", "database": "mongodb", "restless": True},
-        "needs database=sql. Answer no here to keep MongoDB",
+        "needs database=postgresql. Answer no here to keep MongoDB",
     ),
     ("framework-unknown", {"framework": "rails"}, "'rails' is not in ['django', 'flask']"),
     ("python-unsupported", {"python_version": "3.9"}, "'3.9' is not in ['3.11', '3.12', '3.13']"),
