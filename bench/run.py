@@ -93,9 +93,9 @@ def clean_env(**extra: str) -> dict[str, str]:
 
 def python_for(version: str) -> str:
     found = [shutil.which(f"python{version}")] + sorted(glob.glob(os.path.expanduser(f"~/.pyenv/versions/{version}.*/bin/python{version}")))
-    for candidate in filter(None, found):
-        return candidate
-    raise LookupError(f"no Python {version} on this machine")
+    if not any(found):
+        raise LookupError(f"no Python {version} on this machine")
+    return next(filter(None, found))
 
 
 def free_port() -> int:
@@ -129,11 +129,11 @@ def test(project: Path) -> float:
     return timed([str(project / ".venv/bin/python"), "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=project, env=clean_env(), timeout=900)
 
 
-def production_env(stack: str, project: Path, db: Path) -> dict[str, str]:
+def production_env(stack: str, db: Path) -> dict[str, str]:
     env = {"SECRET_KEY": secrets.token_urlsafe(50), "JWT_SECRET_KEY": secrets.token_urlsafe(48), "DATABASE_URL": f"sqlite:///{db}"}
     # Limits so high that nothing is refused but every request is counted. Per second, not per
-    # minute: DRF keeps one timestamp per request in the window and pickles the whole list on each
-    # request, so a per-minute window under load would measure a history no real client has.
+    # minute: DRF's stock throttle keeps one timestamp per request in the window and pickles the
+    # list on each request, so a minute of wrk traffic would measure a history no client has.
     if stack == "django":
         return env | {
             "DJANGO_SETTINGS_MODULE": "config.settings.production",
@@ -311,7 +311,7 @@ def bench_stack(stack: str, plan: Plan, work: Path) -> dict:
     python = str(project / ".venv/bin/python")
     sh([python, "-m", "compileall", "-q", "-j0", str(project / ".venv/lib"), str(BENCH / "baselines")], env=clean_env())
     slug = re.search(r"^project_slug: (\S+)", (project / ".copier-answers.yml").read_text(), re.M).group(1)
-    env = production_env(stack, project, work / "bench.sqlite3")
+    env = production_env(stack, work / "bench.sqlite3")
     prepare(stack, project, env, slug)
     queries = query_counts(stack, project, env, slug)
     note(f"{stack}: load, {plan.rounds} x {plan.seconds} s per endpoint and app")
@@ -405,6 +405,7 @@ def main() -> int:
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed: apt-get install -y wrk")
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the servers on the way out
     plan = QUICK if args.quick else FULL
     started = STARTED
     work = Path(tempfile.mkdtemp(prefix="api-crossroads-bench-"))

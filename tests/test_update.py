@@ -214,3 +214,15 @@ def test_update_to_a_missing_tag_fails_clearly(template_repo, tmp_path):
         copier.run_update(str(project), defaults=True, overwrite=True, unsafe=True, quiet=True, vcs_ref="v99.0.0")
     assert git(project, "rev-parse", "HEAD") == before
     assert not git(project, "status", "--porcelain").strip()
+
+
+def test_update_with_a_relative_template_path_fails_and_changes_nothing(template_repo, tmp_path):
+    project = generate(template_repo, tmp_path / "svc", "HEAD", framework="django")
+    answers_file = project / ".copier-answers.yml"
+    answers_file.write_text(answers_file.read_text().replace(str(template_repo), "../elsewhere/api-crossroads"))
+    git(project, "commit", "--quiet", "-am", "a relative template path")
+    before = git(project, "rev-parse", "HEAD")
+    with pytest.raises(Exception, match="git-tracked"):
+        update(project)
+    assert git(project, "rev-parse", "HEAD") == before
+    assert not git(project, "status", "--porcelain").strip()

@@ -127,3 +127,19 @@ def test_cli_refuses_an_unknown_framework_cleanly(tmp_path):
     assert "Invalid choice for 'framework': 'rails' is not in ['django', 'flask']" in done.stderr
     assert "includes/" not in done.stderr and "hooks/" not in done.stderr
     assert not (tmp_path / "p").exists()
+
+
+def test_a_relative_template_path_is_refused_at_copy(tmp_path):
+    """copier update reads _src_path back later: a relative one would not resolve, so copy refuses it."""
+    subprocess.run(["git", "clone", "--quiet", str(TEMPLATE), str(tmp_path / "tpl")], check=True)
+    subprocess.run(["cp", str(TEMPLATE / "copier.yml"), str(tmp_path / "tpl")], check=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "copier", "copy", "--defaults", "--skip-tasks", "--vcs-ref=HEAD", "./tpl", "p"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode != 0
+    assert 'given as the relative path "./tpl"' in done.stderr and "realpath" in done.stderr
+    assert not (tmp_path / "p").exists()
