@@ -73,7 +73,9 @@ def note(message: str) -> None:
 def sh(cmd: list[str], cwd: Path | None = None, env: dict | None = None, timeout: float = 600) -> str:
     done = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
     if done.returncode:
-        raise RuntimeError(f"{shlex.join(map(str, cmd))} failed ({done.returncode}):\n{done.stdout[-3000:]}{done.stderr[-3000:]}")
+        raise RuntimeError(
+            f"{shlex.join(map(str, cmd))} failed ({done.returncode}):\n{done.stdout[-3000:]}{done.stderr[-3000:]}"
+        )
     return done.stdout
 
 
@@ -92,7 +94,9 @@ def clean_env(**extra: str) -> dict[str, str]:
 
 
 def python_for(version: str) -> str:
-    found = [shutil.which(f"python{version}")] + sorted(glob.glob(os.path.expanduser(f"~/.pyenv/versions/{version}.*/bin/python{version}")))
+    """An interpreter of `version`: pyenv's own builds first (not its shims), then PATH."""
+    found = sorted(glob.glob(os.path.expanduser(f"~/.pyenv/versions/{version}.*/bin/python{version}")))
+    found.append(shutil.which(f"python{version}"))
     if not any(found):
         raise LookupError(f"no Python {version} on this machine")
     return next(filter(None, found))
@@ -105,15 +109,38 @@ def free_port() -> int:
 
 
 def machine() -> dict:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")), platform.processor())
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
     mem = int(Path("/proc/meminfo").read_text().split()[1]) // 1024
-    return {"nproc": os.cpu_count(), "memory_mib": mem, "cpu": cpu, "kernel": platform.release(), "loadavg_at_start": os.getloadavg()}
+    return {
+        "nproc": os.cpu_count(),
+        "memory_mib": mem,
+        "cpu": cpu,
+        "kernel": platform.release(),
+        "loadavg_at_start": os.getloadavg(),
+    }
 
 
 # ---------------------------------------------------------------- generate, install, test
 def generate(stack: str, dst: Path) -> tuple[float, float]:
     """Wall time and CPU time (user + system, copier and its git children) of one copier copy."""
-    args = [str(COPIER), "copy", "--defaults", "--skip-tasks", "--quiet", "--data", f"framework={stack}", str(TEMPLATE), str(dst)]
+    args = [
+        str(COPIER),
+        "copy",
+        "--defaults",
+        "--skip-tasks",
+        "--quiet",
+        "--data",
+        f"framework={stack}",
+        str(TEMPLATE),
+        str(dst),
+    ]
     before = os.times()
     wall = timed(args, env=clean_env())
     after = os.times()
@@ -126,11 +153,20 @@ def install(project: Path) -> float:
 
 
 def test(project: Path) -> float:
-    return timed([str(project / ".venv/bin/python"), "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=project, env=clean_env(), timeout=900)
+    return timed(
+        [str(project / ".venv/bin/python"), "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+        cwd=project,
+        env=clean_env(),
+        timeout=900,
+    )
 
 
 def production_env(stack: str, db: Path) -> dict[str, str]:
-    env = {"SECRET_KEY": secrets.token_urlsafe(50), "JWT_SECRET_KEY": secrets.token_urlsafe(48), "DATABASE_URL": f"sqlite:///{db}"}
+    env = {
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "JWT_SECRET_KEY": secrets.token_urlsafe(48),
+        "DATABASE_URL": f"sqlite:///{db}",
+    }
     # Limits so high that nothing is refused but every request is counted. Per second, not per
     # minute: DRF's stock throttle keeps one timestamp per request in the window and pickles the
     # list on each request, so a minute of wrk traffic would measure a history no client has.
@@ -158,19 +194,30 @@ def prepare(stack: str, project: Path, env: dict[str, str], slug: str) -> str:
     rows = [(f"Item {n:03d}", f"Description of item {n}.", n % 3 != 0, stamp, stamp) for n in range(1, ROWS + 1)]
     with contextlib.closing(sqlite3.connect(env["DATABASE_URL"].removeprefix("sqlite:///"))) as con, con:
         con.execute(f"DELETE FROM {table}")
-        con.executemany(f"INSERT INTO {table} (name, description, is_active, created_at, updated_at) VALUES (?, ?, ?, ?, ?)", rows)
+        con.executemany(
+            f"INSERT INTO {table} (name, description, is_active, created_at, updated_at) VALUES (?, ?, ?, ?, ?)", rows
+        )
     return table
 
 
 def query_counts(stack: str, project: Path, env: dict[str, str], slug: str) -> dict[str, int]:
     probe = BENCH / "probes" / "queries.py"
-    out = sh([str(project / ".venv/bin/python"), str(probe), stack, slug, ENDPOINTS["list"], *map(str, SIZES)], cwd=project, env=clean_env(**env))
+    out = sh(
+        [str(project / ".venv/bin/python"), str(probe), stack, slug, ENDPOINTS["list"], *map(str, SIZES)],
+        cwd=project,
+        env=clean_env(**env),
+    )
     return json.loads(out.strip().splitlines()[-1])
 
 
 def versions(project: Path) -> dict[str, str]:
     names = ["django", "djangorestframework", "flask", "sqlalchemy", "gunicorn"]
-    code = f"import importlib.metadata as m, json, sys\nv={{}}\nfor n in {names!r}:\n    try: v[n]=m.version(n)\n    except m.PackageNotFoundError: pass\nv['python']=sys.version.split()[0]\nprint(json.dumps(v))"
+    code = (
+        "import importlib.metadata as m, json, sys\n"
+        "found = {d.metadata['Name'].lower(): d.version for d in m.distributions()}\n"
+        f"v = {{n: found[n] for n in {names!r} if n in found}}\n"
+        "print(json.dumps(v | {'python': sys.version.split()[0]}))"
+    )
     return json.loads(sh([str(project / ".venv/bin/python"), "-c", code]))
 
 
@@ -181,12 +228,22 @@ class Server:
     def __init__(self, project: Path, env: dict[str, str], log: Path, app: str | None = None) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        cmd = [str(project / ".venv/bin/gunicorn"), "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{self.port}", "--workers", str(WORKERS)]
+        cmd = [
+            str(project / ".venv/bin/gunicorn"),
+            "-c",
+            "gunicorn.conf.py",
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--workers",
+            str(WORKERS),
+        ]
         if app:
             cmd += ["--pythonpath", str(BENCH / "baselines"), app]
         self.log = log.open("w")
         self.started = time.perf_counter()
-        self.process = subprocess.Popen(cmd, cwd=project, env=clean_env(**env), stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
+        self.process = subprocess.Popen(
+            cmd, cwd=project, env=clean_env(**env), stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True
+        )
         self.startup = self._wait_ready()
 
     def _wait_ready(self, limit: float = 60) -> float:
@@ -242,7 +299,11 @@ def wrk(url: str, seconds: int) -> dict[str, float]:
     if "Non-2xx" in out or "Socket errors" in out:
         raise RuntimeError(f"wrk saw errors on {url}:\n{out}")
     latency = {p: float(v) * UNITS[u] for p, v, u in re.findall(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s|m)\s*$", out, re.M)}
-    return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)), "p50_ms": latency["50"], "p99_ms": latency["99"]}
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "p50_ms": latency["50"],
+        "p99_ms": latency["99"],
+    }
 
 
 def comparable(server: Server, path: str) -> object:
@@ -267,7 +328,9 @@ def load(stack: str, project: Path, env: dict[str, str], work: Path, plan: Plan)
                 gen, base = (comparable(s, path + query) for s in servers.values())
                 if gen != base:
                     differ = {k: (gen.get(k), base.get(k)) for k in gen | base if gen.get(k) != base.get(k)}
-                    raise RuntimeError(f"{stack} {path + query}: generated and baseline answer differently: {str(differ)[:2000]}")
+                    raise RuntimeError(
+                        f"{stack} {path + query}: generated and baseline answer differently: {str(differ)[:2000]}"
+                    )
         for server in servers.values():
             for path in ENDPOINTS.values():
                 wrk(server.url + path, plan.warmup)
@@ -277,14 +340,21 @@ def load(stack: str, project: Path, env: dict[str, str], work: Path, plan: Plan)
             for _ in range(plan.rounds):
                 for kind, server in servers.items():
                     runs[kind].append(wrk(server.url + path, plan.seconds))
-            summary = {kind: {k: statistics.median(r[k] for r in rs) for k in rs[0]} | {"runs": rs} for kind, rs in runs.items()}
+            summary = {
+                kind: {k: statistics.median(r[k] for r in rs) for k in rs[0]} | {"runs": rs}
+                for kind, rs in runs.items()
+            }
             # Each round's generated run and baseline run are neighbours in time: the median of
             # their ratios shrugs off load that comes and goes on the machine.
-            summary["ratio"] = statistics.median(g["rps"] / b["rps"] for g, b in zip(runs["generated"], runs["baseline"]))
+            summary["ratio"] = statistics.median(
+                g["rps"] / b["rps"] for g, b in zip(runs["generated"], runs["baseline"], strict=True)
+            )
             endpoints[name] = summary
         return {
             "endpoints": endpoints,
-            "servers": {kind: {"startup_s": s.startup, "worker_rss_mib": s.workers_rss_mib()} for kind, s in servers.items()},
+            "servers": {
+                kind: {"startup_s": s.startup, "worker_rss_mib": s.workers_rss_mib()} for kind, s in servers.items()
+            },
         }
 
 
@@ -317,8 +387,16 @@ def bench_stack(stack: str, plan: Plan, work: Path) -> dict:
     note(f"{stack}: load, {plan.rounds} x {plan.seconds} s per endpoint and app")
     result = {
         "versions": versions(project),
-        "generation_s": {"runs": generations, "median": statistics.median(generations), "cpu_runs": generation_cpu, "cpu_median": statistics.median(generation_cpu)},
-        "time_to_green_s": {"runs": greens, "median": statistics.median(g["total"] for g in greens) if greens else None},
+        "generation_s": {
+            "runs": generations,
+            "median": statistics.median(generations),
+            "cpu_runs": generation_cpu,
+            "cpu_median": statistics.median(generation_cpu),
+        },
+        "time_to_green_s": {
+            "runs": greens,
+            "median": statistics.median(g["total"] for g in greens) if greens else None,
+        },
         "queries_per_list_page": queries,
     }
     return result | load(stack, project, env, work, plan)
@@ -331,8 +409,20 @@ def targets(results: dict) -> list[tuple[str, bool, str]]:
         for name, e in r["endpoints"].items():
             rows.append((f"{stack} {name}: generated ÷ baseline ≥ 0.9", e["ratio"] >= 0.9, f"{e['ratio']:.2f}"))
         q = r["queries_per_list_page"]
-        rows.append((f"{stack}: same queries at page sizes {' and '.join(q)}", len(set(q.values())) == 1, " / ".join(map(str, q.values()))))
-        rows.append((f"{stack}: copier copy ≤ 1 s (median)", r["generation_s"]["median"] <= 1.0, f"{r['generation_s']['median']:.2f} s"))
+        rows.append(
+            (
+                f"{stack}: same queries at page sizes {' and '.join(q)}",
+                len(set(q.values())) == 1,
+                " / ".join(map(str, q.values())),
+            )
+        )
+        rows.append(
+            (
+                f"{stack}: copier copy ≤ 1 s (median)",
+                r["generation_s"]["median"] <= 1.0,
+                f"{r['generation_s']['median']:.2f} s",
+            )
+        )
     return rows
 
 
@@ -346,10 +436,12 @@ def markdown(results: dict) -> str:
         f"- machine: {m['nproc']} CPUs ({m['cpu']}), {m['memory_mib']} MiB RAM, Linux {m['kernel']}; "
         f"load average {m['loadavg_at_start'][0]:.1f} at start, {m['loadavg_at_end'][0]:.1f} at end",
         f"- command: `{meta['command']}`  (took {meta['elapsed_s']:.0f} s)",
-        f"- load: wrk {' '.join(WRK_ARGS)}, {meta['plan']['rounds']} alternations of {meta['plan']['seconds']} s per app "
+        f"- load: wrk {' '.join(WRK_ARGS)}, {meta['plan']['rounds']} alternations of {meta['plan']['seconds']} s "
+        "per app "
         f"(medians; ratio: median of the rounds' generated ÷ baseline req/s), gunicorn {WORKERS} workers, "
         f"SQLite with {ROWS} rows, `X-Forwarded-Proto: https`",
-        "- versions: " + "; ".join(f"{s}: " + ", ".join(f"{k} {v}" for k, v in r["versions"].items()) for s, r in stacks.items()),
+        "- versions: "
+        + "; ".join(f"{s}: " + ", ".join(f"{k} {v}" for k, v in r["versions"].items()) for s, r in stacks.items()),
         "",
         "| stack | endpoint | generated req/s | baseline req/s | ratio | p50 gen / base (ms) | p99 gen / base (ms) |",
         "|---|---|---:|---:|---:|---:|---:|",
@@ -363,8 +455,8 @@ def markdown(results: dict) -> str:
             )
     out += [
         "",
-        "| stack | copier copy (median wall; CPU) | time to green (copy + install + tests) | queries/list page (size 10 / 100) "
-        "| start-up to first 200 gen / base | RSS per worker gen / base |",
+        "| stack | copier copy (median wall; CPU) | time to green (copy + install + tests) "
+        "| queries/list page (size 10 / 100) | start-up to first 200 gen / base | RSS per worker gen / base |",
         "|---|---:|---:|---:|---:|---:|",
     ]
     for stack, r in stacks.items():
@@ -373,11 +465,13 @@ def markdown(results: dict) -> str:
             green_text = "not measured"
         else:
             phases = min(green["runs"], key=lambda g: abs(g["total"] - green["median"]))
-            green_text = f"{green['median']:.1f} s ({phases['copy']:.1f} + {phases['install']:.1f} + {phases['test']:.1f})"
-        s = r["servers"]
+            green_text = (
+                f"{green['median']:.1f} s ({phases['copy']:.1f} + {phases['install']:.1f} + {phases['test']:.1f})"
+            )
+        s, gen = r["servers"], r["generation_s"]
         rss = {k: statistics.mean(v["worker_rss_mib"]) for k, v in s.items()}
         out.append(
-            f"| {stack} | {r['generation_s']['median']:.2f} s; {r['generation_s']['cpu_median']:.2f} s (n={len(r['generation_s']['runs'])}) | {green_text} "
+            f"| {stack} | {gen['median']:.2f} s; {gen['cpu_median']:.2f} s (n={len(gen['runs'])}) | {green_text} "
             f"| {' / '.join(map(str, r['queries_per_list_page'].values()))} "
             f"| {s['generated']['startup_s']:.2f} s / {s['baseline']['startup_s']:.2f} s "
             f"| {rss['generated']:.0f} MiB / {rss['baseline']:.0f} MiB |"
@@ -389,7 +483,18 @@ def markdown(results: dict) -> str:
 
 def chart(results_json: Path, png: Path) -> None:
     """Draw with matplotlib in a throwaway uv environment (the template's venv stays lean)."""
-    cmd = [str(UV), "run", "--quiet", "--no-project", "--with", "matplotlib", "python", str(BENCH / "chart.py"), str(results_json), str(png)]
+    cmd = [
+        str(UV),
+        "run",
+        "--quiet",
+        "--no-project",
+        "--with",
+        "matplotlib",
+        "python",
+        str(BENCH / "chart.py"),
+        str(results_json),
+        str(png),
+    ]
     try:
         sh(cmd, env=clean_env(), timeout=300)
     except (RuntimeError, subprocess.TimeoutExpired) as error:
@@ -398,7 +503,9 @@ def chart(results_json: Path, png: Path) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="smoke run (about a minute): 1 generation, 2 s wrk runs, no tests")
+    parser.add_argument(
+        "--quick", action="store_true", help="smoke run (about a minute): 1 generation, 2 s wrk runs, no tests"
+    )
     parser.add_argument("--stack", choices=STACKS, action="append", help="only this stack (repeatable)")
     parser.add_argument("--out", type=Path, default=RESULTS, help="where results go (default: bench/results)")
     parser.add_argument("--keep", action="store_true", help="keep the generated projects (path printed)")
@@ -409,14 +516,17 @@ def main() -> int:
     plan = QUICK if args.quick else FULL
     started = STARTED
     work = Path(tempfile.mkdtemp(prefix="api-crossroads-bench-"))
-    results = {"meta": {
-        "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-        "mode": "quick" if args.quick else "full",
-        "command": shlex.join([Path(sys.executable).as_posix(), "bench/run.py", *sys.argv[1:]]),
-        "machine": machine(),
-        "plan": plan.__dict__,
-        "template_commit": sh(["git", "-C", str(TEMPLATE), "describe", "--always", "--dirty"]).strip(),
-    }, "stacks": {}}
+    results = {
+        "meta": {
+            "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+            "mode": "quick" if args.quick else "full",
+            "command": shlex.join([Path(sys.executable).as_posix(), "bench/run.py", *sys.argv[1:]]),
+            "machine": machine(),
+            "plan": plan.__dict__,
+            "template_commit": sh(["git", "-C", str(TEMPLATE), "describe", "--always", "--dirty"]).strip(),
+        },
+        "stacks": {},
+    }
     try:
         for stack in args.stack or STACKS:
             results["stacks"][stack] = bench_stack(stack, plan, work / stack)

@@ -29,13 +29,23 @@ def memcached_address() -> Iterator[str]:
 
 
 def pytest_configure(config):
-    if not hasattr(config, "workerinput"):  # the controller: its workers inherit the variable
+    """One figures file per run: the controller names it, and tells its xdist workers."""
+    if hasattr(config, "workerinput"):
+        os.environ["API_CROSSROADS_FIGURES"] = config.workerinput["figures"]
+    else:
         path = helpers.TEMPLATE / "test-results" / f"figures-{os.getpid()}.txt"
         path.unlink(missing_ok=True)
         os.environ["API_CROSSROADS_FIGURES"] = str(path)
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node):
+    node.workerinput["figures"] = os.environ["API_CROSSROADS_FIGURES"]
+
+
 def pytest_terminal_summary(terminalreporter):
+    if hasattr(terminalreporter.config, "workerinput"):
+        return
     figures = helpers.figures_file()
     if figures.exists():
         terminalreporter.section("figures measured in this run")

@@ -44,9 +44,7 @@ def flask_counts(slug: str, path: str, sizes: list[int]) -> dict[str, int]:
     counts = {}
     for size in sizes:
         statements.clear()
-        response = client.get(
-            path, query_string={"page_size": size}, headers={"X-Forwarded-Proto": "https"}
-        )
+        response = client.get(path, query_string={"page_size": size}, headers={"X-Forwarded-Proto": "https"})
         assert response.status_code == 200, response.data
         assert len(response.get_json()["results"]) == size
         counts[str(size)] = len(statements)
