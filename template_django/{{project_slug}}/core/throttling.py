@@ -45,4 +45,9 @@ class AnonRateThrottle(AtomicWindowMixin, throttling.AnonRateThrottle):
 
 
 class UserRateThrottle(AtomicWindowMixin, throttling.UserRateThrottle):
-    pass
+    def get_cache_key(self, request, view):
+        # Users only: AnonRateThrottle counts anonymous clients already (DRF's
+        # UserRateThrottle would count them a second time, under their address).
+        if not (request.user and request.user.is_authenticated):
+            return None
+        return super().get_cache_key(request, view)
