@@ -136,6 +136,7 @@ def generate(stack: str, dst: Path) -> tuple[float, float]:
         "--defaults",
         "--skip-tasks",
         "--quiet",
+        "--vcs-ref=HEAD",  # this checkout as it is, not its newest release tag
         "--data",
         f"framework={stack}",
         str(TEMPLATE),

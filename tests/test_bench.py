@@ -1,0 +1,32 @@
+"""The benchmark's smoke mode runs end to end, so bench/ never rots (figures: bench/results/)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+
+import pytest
+from helpers import TEMPLATE, record_figure
+from services import missing
+
+
+@pytest.mark.xdist_group("bench")
+def test_bench_quick_mode_prints_the_table(tmp_path):
+    if not shutil.which("wrk"):
+        missing("wrk")
+    done = subprocess.run(
+        [sys.executable, str(TEMPLATE / "bench/run.py"), "--quick", "--out", str(tmp_path)],
+        cwd=TEMPLATE,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-4000:]
+    table = (tmp_path / "results.md").read_text()
+    for row in ("django | `/health`", "django | `/api/v1/items/`", "flask | `/health`", "flask | `/api/v1/items/`"):
+        assert row in table, table
+    assert "2 / 2" in table, "query counts per list page must not grow with the page size"
+    for line in table.splitlines():
+        if line.startswith("| django |") or line.startswith("| flask |"):
+            record_figure(f"bench --quick: {line}")
