@@ -28,6 +28,20 @@ def memcached_address() -> Iterator[str]:
         yield address
 
 
+@pytest.fixture
+def storage_address(request):
+    """host:port of the loopback server for a rate-limit storage ("" for memory), started on first use."""
+
+    def address(storage: str) -> str:
+        if storage == "memory":
+            return ""
+        if storage == "redis":
+            return request.getfixturevalue("redis_url").removeprefix("redis://")
+        return request.getfixturevalue("memcached_address")
+
+    return address
+
+
 def pytest_configure(config):
     """One figures file per run: the controller names it, and tells its xdist workers."""
     if hasattr(config, "workerinput"):

@@ -110,6 +110,23 @@ def install(project: Path) -> None:
     run([str(UV), "sync", "--python", python_for(version), "--quiet"], project)
 
 
+def storage_env(stack: str, storage: str, address: str = "") -> dict[str, str]:
+    """The variable that points a project's rate-limit storage (Django: its cache) at `storage`:
+    memory, or the redis / memcached server at `address` (host:port)."""
+    if stack == "django":
+        urls = {"redis": f"redis://{address}/0", "memcached": f"pymemcache://{address}", "memory": "locmemcache://"}
+        return {"CACHE_URL": urls[storage]}
+    urls = {"redis": f"redis://{address}", "memcached": f"memcached://{address}", "memory": "memory://"}
+    return {"RATELIMIT_STORAGE_URI": urls[storage]}
+
+
+def run_own_tests(project: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    """The generated project's own test suite, which must pass (and not merely run)."""
+    done = uv_run(project, "pytest", "-q", "-p", "no:cacheprovider", **env)
+    assert " passed" in done.stdout and " failed" not in done.stdout, done.stdout[-3000:]
+    return done
+
+
 def uv_run(project: Path, *args: str, timeout: float = 600, **env: str) -> subprocess.CompletedProcess[str]:
     return run([str(UV), "run", "--no-sync", *args], project, timeout=timeout, **env)
 

@@ -115,3 +115,10 @@ def memcached() -> Iterator[str]:
     user = ["-u", "nobody"] if os.geteuid() == 0 else []
     with _server("memcached", ["-l", "127.0.0.1", "-p", str(port), "-U", "0", *user], port):
         yield f"127.0.0.1:{port}"
+
+
+def fresh_database(postgres_url: str, name: str) -> str:
+    """(Re)create database `name` in the cluster at `postgres_url`; return its URL."""
+    for statement in (f"drop database if exists {name}", f"create database {name}"):
+        subprocess.run(["psql", postgres_url, "-qc", statement], check=True, capture_output=True)
+    return postgres_url.rsplit("/", 1)[0] + f"/{name}"

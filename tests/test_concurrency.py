@@ -14,6 +14,7 @@ import httpx
 import pytest
 from helpers import install, record_figure, render
 from live import serve
+from services import fresh_database
 
 CLIENTS, CREATES_EACH, DEADLINE_S = 8, 25, 60
 
@@ -23,10 +24,7 @@ CLIENTS, CREATES_EACH, DEADLINE_S = 8, 25, 60
     "stack", [pytest.param(s, marks=pytest.mark.xdist_group(f"writes-{s}")) for s in ("django", "flask")]
 )
 def test_concurrent_creates_lose_nothing(tmp_path, postgres_url, stack):
-    name = f"writes_{stack}"
-    subprocess.run(["psql", postgres_url, "-qc", f"drop database if exists {name}"], check=True, capture_output=True)
-    subprocess.run(["psql", postgres_url, "-qc", f"create database {name}"], check=True, capture_output=True)
-    database_url = postgres_url.rsplit("/", 1)[0] + f"/{name}"
+    database_url = fresh_database(postgres_url, f"writes_{stack}")
     project = render(tmp_path / "p", framework=stack)
     install(project)
     unlimited = {"THROTTLE_USER_RATE": "100000/minute", "RATELIMIT_DEFAULT": "100000 per minute"}

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import json
-import subprocess
 import time
 import uuid
 
@@ -16,6 +15,7 @@ import httpx
 import pytest
 from helpers import install, render
 from live import serve
+from services import fresh_database
 
 BIG_INT = "9" * 30
 
@@ -235,11 +235,7 @@ def server(request, tmp_path_factory):
     install(project)
     extra = {}
     if database == "postgresql":
-        url = request.getfixturevalue("postgres_url")
-        name = f"hostile_{stack}"
-        subprocess.run(["psql", url, "-qc", f"drop database if exists {name}"], check=True, capture_output=True)
-        subprocess.run(["psql", url, "-qc", f"create database {name}"], check=True, capture_output=True)
-        extra["DATABASE_URL"] = url.rsplit("/", 1)[0] + f"/{name}"
+        extra["DATABASE_URL"] = fresh_database(request.getfixturevalue("postgres_url"), f"hostile_{stack}")
     with serve(project, **extra) as live:
         auth = live.token()
         for i in range(3):

@@ -12,23 +12,23 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
-from helpers import install, record_figure, render
+from helpers import install, record_figure, render, storage_env
 from live import serve
 
 LIMIT, REQUESTS, CLIENTS, WORKERS = 10, 40, 8, 3
 
 
-def storage_env(stack: str, storage: str, url: str) -> dict[str, str]:
-    if stack == "django":
-        cache = {"redis": f"{url}/0", "memcached": f"pymemcache://{url}", "memory": "locmemcache://"}[storage]
-        return {"CACHE_URL": cache, "THROTTLE_ANON_RATE": f"{LIMIT}/hour"}
-    uri = {"redis": url, "memcached": f"memcached://{url}", "memory": "memory://"}[storage]
-    # A fresh key prefix: counters left by an earlier run in the same server do not count.
-    return {
-        "RATELIMIT_STORAGE_URI": uri,
-        "RATELIMIT_DEFAULT": f"{LIMIT} per hour",
-        "RATELIMIT_KEY_PREFIX": uuid.uuid4().hex,
-    }
+def limits_env(stack: str, storage: str, address: str) -> dict[str, str]:
+    limit = (
+        {"THROTTLE_ANON_RATE": f"{LIMIT}/hour"}
+        if stack == "django"
+        else {
+            "RATELIMIT_DEFAULT": f"{LIMIT} per hour",
+            # A fresh key prefix: counters left by an earlier run in the same server do not count.
+            "RATELIMIT_KEY_PREFIX": uuid.uuid4().hex,
+        }
+    )
+    return storage_env(stack, storage, address) | limit
 
 
 def hammer(live) -> list[httpx.Response]:
@@ -55,15 +55,10 @@ CASES = [
 
 
 @pytest.mark.parametrize(("stack", "storage"), CASES)
-def test_limit_holds_across_workers_only_with_shared_storage(request, tmp_path, stack, storage):
-    url = (
-        ""
-        if storage == "memory"
-        else request.getfixturevalue("redis_url" if storage == "redis" else "memcached_address")
-    )
+def test_limit_holds_across_workers_only_with_shared_storage(storage_address, tmp_path, stack, storage):
     project = render(tmp_path / "p", framework=stack, limiter_storage=storage)
     install(project)
-    with serve(project, workers=WORKERS, **storage_env(stack, storage, url)) as live:
+    with serve(project, workers=WORKERS, **limits_env(stack, storage, storage_address(storage))) as live:
         responses = hammer(live)
     statuses = [r.status_code for r in responses]
     allowed, refused = statuses.count(200), statuses.count(429)

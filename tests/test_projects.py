@@ -5,7 +5,7 @@ checks clean, and the same tests green again on a real PostgreSQL."""
 from __future__ import annotations
 
 import pytest
-from helpers import install, render, residue, uv_run
+from helpers import install, render, residue, run_own_tests, uv_run
 
 STACKS = [
     pytest.param(stack, marks=pytest.mark.xdist_group(f"project-{stack}"), id=stack) for stack in ("django", "flask")
@@ -41,8 +41,7 @@ def test_readme_has_the_two_commands(project):
 
 def test_own_tests_pass(project):
     _, path = project
-    done = uv_run(path, "pytest", "-q", "-p", "no:cacheprovider")
-    assert " passed" in done.stdout and " failed" not in done.stdout
+    run_own_tests(path)
 
 
 def test_django_framework_checks(project):
@@ -56,5 +55,4 @@ def test_django_framework_checks(project):
 @pytest.mark.services
 def test_own_tests_pass_on_postgresql(project, postgres_url):
     _, path = project
-    done = uv_run(path, "pytest", "-q", "-p", "no:cacheprovider", DATABASE_URL=postgres_url)
-    assert " passed" in done.stdout and " failed" not in done.stdout
+    run_own_tests(path, DATABASE_URL=postgres_url)

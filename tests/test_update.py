@@ -16,7 +16,7 @@ from pathlib import Path
 
 import copier
 import pytest
-from helpers import TEMPLATE, install, uv_run
+from helpers import TEMPLATE, install, run_own_tests, uv_run
 
 RELEASES = tomllib.loads((TEMPLATE / "releases.toml").read_text())["release"]
 PREVIOUS = RELEASES[-1]["tag"]
@@ -127,8 +127,7 @@ def test_update_keeps_user_edits_and_secrets(template_repo, tmp_path, stack, tag
     head = git(template_repo, "rev-parse", "--short", "HEAD").strip()
     assert head in (project / ".copier-answers.yml").read_text(), "the answers file does not record HEAD"
     install(project)
-    done = uv_run(project, "pytest", "-q", "-p", "no:cacheprovider")
-    assert " passed" in done.stdout and " failed" not in done.stdout
+    run_own_tests(project)
 
 
 def test_migration_script_renames_values_and_questions(tmp_path):
@@ -194,8 +193,7 @@ def test_changing_an_answer_on_update_adds_the_feature(template_repo, tmp_path, 
     pyproject = (project / "pyproject.toml").read_text().lower()
     assert ("simplejwt" if stack == "django" else "flask-jwt-extended") in pyproject
     install(project)
-    done = uv_run(project, "pytest", "-q", "-p", "no:cacheprovider")
-    assert " passed" in done.stdout and " failed" not in done.stdout
+    run_own_tests(project)
 
 
 def test_update_refuses_a_dirty_tree_and_changes_nothing(template_repo, tmp_path):
