@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
+from collections import Counter
 from collections.abc import Iterator
 
 import helpers
@@ -44,17 +47,26 @@ def storage_address(request):
 
 def pytest_configure(config):
     """One figures file per run: the controller names it, and tells its xdist workers."""
+    """One cache of rendered projects per run, too (helpers.shared_project)."""
     if hasattr(config, "workerinput"):
         os.environ["API_CROSSROADS_FIGURES"] = config.workerinput["figures"]
+        os.environ["API_CROSSROADS_PROJECTS"] = config.workerinput["projects"]
     else:
         path = helpers.TEMPLATE / "test-results" / f"figures-{os.getpid()}.txt"
         path.unlink(missing_ok=True)
         os.environ["API_CROSSROADS_FIGURES"] = str(path)
+        os.environ["API_CROSSROADS_PROJECTS"] = tempfile.mkdtemp(prefix="api-crossroads-projects-")
 
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_configure_node(node):
     node.workerinput["figures"] = os.environ["API_CROSSROADS_FIGURES"]
+    node.workerinput["projects"] = os.environ["API_CROSSROADS_PROJECTS"]
+
+
+def pytest_unconfigure(config):
+    if not hasattr(config, "workerinput"):
+        shutil.rmtree(os.environ["API_CROSSROADS_PROJECTS"], ignore_errors=True)
 
 
 def pytest_terminal_summary(terminalreporter):
@@ -63,6 +75,13 @@ def pytest_terminal_summary(terminalreporter):
     figures = helpers.figures_file()
     if figures.exists():
         terminalreporter.section("figures measured in this run")
-        for line in sorted(figures.read_text().splitlines()):
+        lines = figures.read_text().splitlines()
+        cache = Counter(line.split()[1] for line in lines if line.startswith("cache: "))
+        if cache:
+            terminalreporter.write_line(
+                f"shared projects: {cache['rendered']} distinct projects rendered, {cache['installed']} installed, "
+                f"{cache['used']} uses (each rendered and installed once per run)"
+            )
+        for line in sorted(line for line in lines if not line.startswith("cache: ")):
             terminalreporter.write_line(line)
         figures.unlink()

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import functools
 import glob
+import hashlib
+import json
 import os
 import re
 import shutil
@@ -41,6 +45,59 @@ def render(dst: Path, tasks: bool = False, **data: Any) -> Path:
         vcs_ref="HEAD",
     )
     return dst
+
+
+@contextlib.contextmanager
+def locked(path: Path):
+    """An exclusive lock on `path` held across xdist workers (and released if a test dies)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def projects_root() -> Path:
+    """This run's cache of rendered projects: named by the controlling pytest process, shared by its workers."""
+    return Path(os.environ.get("API_CROSSROADS_PROJECTS", TEMPLATE / "test-results" / "projects"))
+
+
+def _static_defaults() -> dict[str, Any]:
+    """Answers whose default is a constant, not a Jinja expression."""
+    return {
+        name: spec["default"]
+        for name, spec in copier_questions().items()
+        if "default" in spec and not (isinstance(spec["default"], str) and "{" in spec["default"])
+    }
+
+
+STATIC_DEFAULTS = _static_defaults()
+
+
+def shared_project(installed: bool = True, **data: Any) -> Path:
+    """The project for these answers, rendered (and installed) once per run, whichever test or
+    worker asks first; every later request with the same answers reuses it.
+
+    Tests may run it, serve it and run its tests, but must not edit its files: a test that
+    changes a project renders its own with `render`.
+    """
+    data = {k: v for k, v in data.items() if STATIC_DEFAULTS.get(k, object()) != v}  # one key per project
+    key = hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()[:16]
+    root = projects_root()
+    path = root / key / "project"
+    with locked(root / f"{key}.lock"):
+        if not (root / key / "rendered").exists():
+            render(path, **data)
+            (root / key / "rendered").write_text(json.dumps(data, sort_keys=True, default=str))
+            record_figure(f"cache: rendered {key}")
+        if installed and not (root / key / "installed").exists():
+            install(path)
+            (root / key / "installed").touch()
+            record_figure(f"cache: installed {key}")
+    record_figure(f"cache: used {key}")
+    return path
 
 
 def choices(question: str) -> dict[str, Any]:

@@ -13,13 +13,14 @@ import contextlib
 import os
 import secrets
 import subprocess
+import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
-from helpers import UV, answers, project_env, uv_run
+from helpers import UV, answers, locked, project_env, uv_run
 from services import free_port
 
 USERNAME, PASSWORD = "contract", "contract-Passw0rd!"
@@ -58,7 +59,8 @@ def production_env(project: Path, **extra: str) -> dict[str, str]:
     env = {
         "SECRET_KEY": secrets.token_urlsafe(50),
         "JWT_SECRET_KEY": secrets.token_urlsafe(48),
-        "DATABASE_URL": f"sqlite:///{project / 'contract.sqlite3'}",
+        # A database of its own, outside the project: tests may share one rendered project.
+        "DATABASE_URL": f"sqlite:///{Path(tempfile.mkdtemp(prefix='live-')) / 'contract.sqlite3'}",
         "LOG_LEVEL": "WARNING",
     }
     if recorded["framework"] == "django":
@@ -76,7 +78,8 @@ def prepare(project: Path, env: dict[str, str]) -> None:
     recorded = answers(project)
     if recorded["framework"] == "django":
         uv_run(project, "python", "manage.py", "migrate", "--noinput", **env)
-        uv_run(project, "python", "manage.py", "collectstatic", "--noinput", "-v0", **env)
+        with locked(project.parent / f"{project.name}.static.lock"):  # one writer of staticfiles/
+            uv_run(project, "python", "manage.py", "collectstatic", "--noinput", "-v0", **env)
         if recorded["auth"] != "none":
             uv_run(
                 project,
@@ -103,7 +106,8 @@ def serve(project: Path, workers: int = 2, **extra: str) -> Iterator[Live]:
     env = production_env(project, **extra)
     prepare(project, env)
     port = free_port()
-    log = (project / "gunicorn.log").open("w")
+    log_path = Path(tempfile.mkdtemp(prefix="gunicorn-")) / "gunicorn.log"
+    log = log_path.open("w")
     process = subprocess.Popen(
         [
             str(UV),
@@ -131,7 +135,7 @@ def serve(project: Path, workers: int = 2, **extra: str) -> Iterator[Live]:
                 if client.get("/health").status_code == 200:
                     break
             if process.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError(f"gunicorn did not start:\n{(project / 'gunicorn.log').read_text()[-4000:]}")
+                raise AssertionError(f"gunicorn did not start:\n{log_path.read_text()[-4000:]}")
             time.sleep(0.2)
         yield Live(project, base_url, answers(project), client)
     finally:

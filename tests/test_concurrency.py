@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
-from helpers import install, record_figure, render
+from helpers import record_figure, shared_project
 from live import serve
 from services import fresh_database
 
@@ -23,10 +23,9 @@ CLIENTS, CREATES_EACH, DEADLINE_S = 8, 25, 60
 @pytest.mark.parametrize(
     "stack", [pytest.param(s, marks=pytest.mark.xdist_group(f"writes-{s}")) for s in ("django", "flask")]
 )
-def test_concurrent_creates_lose_nothing(tmp_path, postgres_url, stack):
+def test_concurrent_creates_lose_nothing(postgres_url, stack):
     database_url = fresh_database(postgres_url, f"writes_{stack}")
-    project = render(tmp_path / "p", framework=stack)
-    install(project)
+    project = shared_project(framework=stack)
     unlimited = {"THROTTLE_USER_RATE": "100000/minute", "RATELIMIT_DEFAULT": "100000 per minute"}
     with serve(project, workers=3, DATABASE_URL=database_url, **unlimited) as live:
         auth = live.token()

@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
-from helpers import install, record_figure, render, storage_env
+from helpers import record_figure, shared_project, storage_env
 from live import serve
 
 LIMIT, REQUESTS, CLIENTS, WORKERS = 10, 40, 8, 3
@@ -55,9 +55,8 @@ CASES = [
 
 
 @pytest.mark.parametrize(("stack", "storage"), CASES)
-def test_limit_holds_across_workers_only_with_shared_storage(storage_address, tmp_path, stack, storage):
-    project = render(tmp_path / "p", framework=stack, limiter_storage=storage)
-    install(project)
+def test_limit_holds_across_workers_only_with_shared_storage(storage_address, stack, storage):
+    project = shared_project(framework=stack, limiter_storage=storage)
     with serve(project, workers=WORKERS, **limits_env(stack, storage, storage_address(storage))) as live:
         responses = hammer(live)
     statuses = [r.status_code for r in responses]
@@ -75,8 +74,8 @@ def test_limit_holds_across_workers_only_with_shared_storage(storage_address, tm
 
 
 @pytest.mark.parametrize("stack", ["django", "flask"])
-def test_docs_warn_that_memory_storage_is_per_process(tmp_path, stack):
-    project = render(tmp_path / "p", framework=stack)
+def test_docs_warn_that_memory_storage_is_per_process(stack):
+    project = shared_project(installed=False, framework=stack)
     for name in ("README.md", ".env.example"):
         text = (project / name).read_text().lower()
         assert "worker" in text and ("per process" in text or "per-process" in text or "each process" in text), name

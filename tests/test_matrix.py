@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 
 import pytest
-from helpers import PYTHON_VERSIONS, install, render, run_own_tests, storage_env, uv_run
+from helpers import PYTHON_VERSIONS, run_own_tests, shared_project, storage_env, uv_run
 from test_generation import COMBINATIONS
 
 
@@ -72,9 +72,8 @@ def server_env(request, storage_address) -> dict[str, str]:
 
 @pytest.mark.services
 @pytest.mark.parametrize("combo", MATRIX, ids=[_id(c) for c in MATRIX])
-def test_combination_passes_its_own_tests(tmp_path, combo, server_env):
-    project = render(tmp_path / "p", **combo)
-    install(project)
+def test_combination_passes_its_own_tests(combo, server_env):
+    project = shared_project(**combo)
     uv_run(project, "ruff", "check", ".")
     uv_run(project, "ruff", "format", "--check", ".")
     if combo["framework"] == "django":

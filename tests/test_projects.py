@@ -5,7 +5,7 @@ checks clean, and the same tests green again on a real PostgreSQL."""
 from __future__ import annotations
 
 import pytest
-from helpers import install, render, residue, run_own_tests, uv_run
+from helpers import residue, run_own_tests, shared_project, uv_run
 
 STACKS = [
     pytest.param(stack, marks=pytest.mark.xdist_group(f"project-{stack}"), id=stack) for stack in ("django", "flask")
@@ -13,11 +13,8 @@ STACKS = [
 
 
 @pytest.fixture(scope="module", params=STACKS)
-def project(request, tmp_path_factory):
-    stack = request.param
-    path = render(tmp_path_factory.mktemp(stack) / "project", framework=stack)
-    install(path)
-    return stack, path
+def project(request):
+    return request.param, shared_project(framework=request.param)
 
 
 def test_no_jinja_residue(project):

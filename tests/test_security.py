@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from helpers import UV, answers, install, render, run, run_own_tests, uv_run
+from helpers import UV, answers, install, render, run, run_own_tests, shared_project, uv_run
 from live import production_env, serve
 
 # Things that look like a committed secret: a hard-coded key, a private key, a token.
@@ -35,10 +35,8 @@ def test_no_secret_in_rendered_files_or_answers(tmp_path, stack):
 
 
 @pytest.fixture(scope="module", params=STACKS)
-def installed(request, tmp_path_factory):
-    project = render(tmp_path_factory.mktemp("sec") / "p", framework=request.param)
-    install(project)
-    return request.param, project
+def installed(request):
+    return request.param, shared_project(framework=request.param)
 
 
 @pytest.mark.parametrize("missing", ["SECRET_KEY", "JWT_SECRET_KEY"])

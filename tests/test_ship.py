@@ -25,7 +25,7 @@ from pathlib import Path
 import httpx
 import pytest
 import yaml
-from helpers import UV, install, project_env, render, residue, uv_run
+from helpers import UV, project_env, residue, shared_project, uv_run
 from live import production_env
 from services import free_port
 
@@ -62,25 +62,16 @@ def option(case: str, name: str):
     return CASES[case].get(name, defaults.get(name))
 
 
-_rendered: dict[str, Path] = {}
-_installed: set[str] = set()
+@pytest.fixture
+def project(case: str) -> Path:
+    """The case's project, rendered once per run."""
+    return shared_project(installed=False, **CASES[case])
 
 
 @pytest.fixture
-def project(case: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The case's project, rendered once per test process."""
-    if case not in _rendered:
-        _rendered[case] = render(tmp_path_factory.mktemp(case) / "project", **CASES[case])
-    return _rendered[case]
-
-
-@pytest.fixture
-def installed(project: Path, case: str) -> Path:
-    """The case's project installed into its own venv, once per test process."""
-    if case not in _installed:
-        install(project)
-        _installed.add(case)
-    return project
+def installed(case: str) -> Path:
+    """The case's project installed into its own venv, once per run."""
+    return shared_project(**CASES[case])
 
 
 def tool(name: str, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
