@@ -4,13 +4,51 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import tempfile
+import tomllib
 from collections import Counter
 from collections.abc import Iterator
 
 import helpers
 import pytest
 import services
+
+
+def _git(cwd, *args: str) -> str:
+    done = subprocess.run(
+        ["git", "-c", "user.name=Test User", "-c", "user.email=test@example.com", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, f"git {' '.join(args)}: {done.stderr}"
+    return done.stdout
+
+
+@pytest.fixture(scope="session")
+def template_repo(tmp_path_factory):
+    """A clone of the template with its history and release tags (recreated from releases.toml
+    when the clone fetched none), uncommitted changes committed on top: every commit a project
+    records (`_commit`) exists, so `copier update` and `make resource` can find it."""
+    template = helpers.TEMPLATE
+    clone = tmp_path_factory.mktemp("template") / "api-crossroads"
+    _git(template.parent, "clone", "--quiet", "--no-local", str(template), str(clone))
+    for release in tomllib.loads((template / "releases.toml").read_text())["release"]:
+        if not _git(clone, "tag", "--list", release["tag"]).strip():
+            _git(clone, "tag", release["tag"], release["commit"])
+    changed = _git(template, "ls-files", "--modified", "--others", "--exclude-standard", "-z").split("\0")
+    for name in filter(None, changed):
+        target = clone / name
+        if (template / name).exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(template / name, target)
+        elif target.exists():
+            target.unlink()
+    if _git(clone, "status", "--porcelain").strip():
+        _git(clone, "add", "--all")
+        _git(clone, "commit", "--quiet", "-m", "the working tree under test")
+    return clone
 
 
 @pytest.fixture(scope="session")
