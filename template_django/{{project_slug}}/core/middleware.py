@@ -3,10 +3,7 @@ import uuid
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
-from django.middleware import locale
-from django.utils import translation
-from django.utils.cache import patch_vary_headers
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 
 from .exceptions import error_body
@@ -50,21 +47,3 @@ class RequestSizeLimitMiddleware:
             detail = _("The request body exceeds %(limit)d bytes.") % {"limit": limit}
             return JsonResponse(error_body(413, detail), status=413)
         return self.get_response(request)
-
-
-class LocaleMiddleware(locale.LocaleMiddleware):
-    """Django's LocaleMiddleware (Accept-Language picks the language of messages) without its
-    URL-prefix lookups: this project has no i18n_patterns, yet Django looks the first path
-    segment up as a language twice per request, and a miss ("health", "api") scans every entry
-    of LANGUAGES uncached (bench/findings/)."""
-
-    def process_request(self, request: HttpRequest) -> None:
-        translation.activate(translation.get_language_from_request(request))
-        request.LANGUAGE_CODE = translation.get_language()
-
-    def process_response(
-        self, request: HttpRequest, response: HttpResponseBase
-    ) -> HttpResponseBase:
-        patch_vary_headers(response, ("Accept-Language",))
-        response.headers.setdefault("Content-Language", translation.get_language())
-        return response

@@ -4,24 +4,23 @@ from rest_framework.exceptions import ValidationError
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
-    """`?page=` from 1 (a page past the end is a 404) and `?page_size=` from 1, capped at 100
-    (anything but a whole number of at least 1 is a 400)."""
+    """`?page=` from 1 and `?page_size=` from 1, capped at 100. A page that is not a whole
+    number of at least 1, or past the end, is a 404; such a page size is a 400."""
 
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100
-    last_page_strings = ()  # `?page=last` is not a number either
 
     def get_page_number(self, request, paginator):
-        if request.query_params.get(self.page_query_param) == "":
-            return ""  # an empty `?page=` is not page 1: a 404 like any page that is not a number
-        return super().get_page_number(request, paginator)
+        # DRF reads an empty `?page=` as 1 and `?page=last` as the last page; Django's
+        # paginator refuses both, like any other page that is not a number.
+        return request.query_params.get(self.page_query_param, 1)
 
     def get_page_size(self, request):
         raw = request.query_params.get(self.page_size_query_param)
         if raw is None:
             return self.page_size
-        if not raw.isdigit() or int(raw) < 1:
+        if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:
             message = _("A whole number of at least 1 is required.")
             raise ValidationError({self.page_size_query_param: [message]})
         return min(int(raw), self.max_page_size)

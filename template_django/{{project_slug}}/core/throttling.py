@@ -51,3 +51,7 @@ class UserRateThrottle(AtomicWindowMixin, throttling.UserRateThrottle):
         if not (request.user and request.user.is_authenticated):
             return None
         return super().get_cache_key(request, view)
+
+
+class ScopedRateThrottle(throttling.ScopedRateThrottle, AtomicWindowMixin):
+    """A view's `throttle_scope` names its own rate in DEFAULT_THROTTLE_RATES."""

@@ -6,6 +6,7 @@ from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -29,7 +30,7 @@ class ProbeView(APIView):
 def health(request: HttpRequest) -> JsonResponse:
     """Liveness: the process answers. Touches no backing service. A plain Django view: DRF's
     request wrapping, content negotiation and rendering would double the cost of the probe
-    that load balancers call most (bench/findings/)."""
+    that load balancers call most."""
     if request.method not in ("GET", "HEAD"):
         detail = _('Method "%(method)s" not allowed.') % {"method": request.method}
         response = JsonResponse(error_body(405, detail), status=405)
@@ -78,7 +79,10 @@ def permission_denied(request: HttpRequest, exception: Exception) -> JsonRespons
     return JsonResponse(error_body(403, _("Permission denied.")), status=403)
 
 
-def page_not_found(request: HttpRequest, exception: Exception) -> JsonResponse:
+@csrf_exempt  # an unknown path is a 404 whatever the method, never a CSRF failure
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
+    """handler404, and the view of every unknown path under /api/: a JSON 404 with DEBUG on
+    too, where Django would answer its HTML debug page."""
     return JsonResponse(error_body(404, _("Not found.")), status=404)
 
 
