@@ -1,11 +1,14 @@
-"""The post-generation task: secrets written once into a git-ignored .env, never into answers."""
+"""The post-generation task: secrets written once into a git-ignored .env, never into answers;
+the dependencies locked and committed."""
 
 from __future__ import annotations
 
+import os
 import subprocess
+import sys
 
 import pytest
-from helpers import render
+from helpers import TEMPLATE, render
 
 
 @pytest.mark.parametrize(("stack", "auth"), [("django", "jwt"), ("flask", "jwt"), ("django", "token")])
@@ -31,3 +34,39 @@ def test_without_tasks_there_is_no_env_and_no_git(tmp_path):
     assert not (project / ".env").exists()
     assert not (project / ".git").exists()
     assert (project / "pyproject.toml").is_file()
+
+
+def test_copy_locks_the_dependencies_in_the_first_commit(tmp_path):
+    """uv.lock is committed with the project: the README's commands leave the tree clean, so a
+    later `copier update` is not refused as dirty."""
+    project = render(tmp_path / "p", tasks=True, framework="flask", auth="none")
+    tracked = subprocess.run(["git", "ls-files"], cwd=project, capture_output=True, text=True, check=True).stdout
+    assert "uv.lock" in tracked.split()
+    status = subprocess.run(["git", "status", "--porcelain"], cwd=project, capture_output=True, text=True, check=True)
+    assert status.stdout == ""
+
+
+def test_without_an_index_the_lock_is_skipped_with_a_warning(tmp_path):
+    """No package index: the task warns and says what to run later; the project is still complete."""
+    project = render(tmp_path / "p", framework="flask", auth="none")
+    offline = {
+        **os.environ,
+        "UV_DEFAULT_INDEX": "http://127.0.0.1:9/simple",
+        "UV_INDEX_URL": "http://127.0.0.1:9/simple",
+        "UV_NO_CACHE": "1",
+        "UV_HTTP_RETRIES": "0",
+    }
+    done = subprocess.run(
+        [sys.executable, str(TEMPLATE / "hooks/post_generate.py"), "--operation=copy", "--auth=none", "--git-init=true"],
+        cwd=project,
+        env=offline,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "warning: `uv lock` failed" in done.stderr and "then commit uv.lock" in done.stderr
+    assert not (project / "uv.lock").exists()
+    assert (project / ".env").is_file()
+    log = subprocess.run(["git", "log", "--oneline"], cwd=project, capture_output=True, text=True, check=True)
+    assert "Initial commit" in log.stdout

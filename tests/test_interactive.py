@@ -18,6 +18,12 @@ from helpers import TEMPLATE, answers, choices, copier_questions, install, run_o
 COPIER = str(Path(sys.executable).with_name("copier"))
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 DOWN, UP = "\x1b[B", "\x1b[A"
+# What to wait for where a question's help is rendered from the answers.
+PROBES = {
+    "guided": "quick questions?",
+    "framework": "Press Enter to accept it",
+    "override_reason": "over the recommendation: in one line, why?",
+}
 
 
 class Terminal:
@@ -36,8 +42,8 @@ class Terminal:
 
     def _wait(self, question: str) -> None:
         help_text = self.questions[question]["help"]
-        probe = help_text.split("(")[0].strip()[:40] if "{" not in help_text else "Press Enter to accept it"
-        self.child.expect(re.escape(probe) if "{" not in help_text else probe)
+        probe = PROBES.get(question) or help_text.split("(")[0].strip()[:40]
+        self.child.expect(re.escape(probe))
         self.screen += ANSI.sub("", self.child.before + self.child.after)
         self.asked.append(question)
 
@@ -75,6 +81,7 @@ def _project_questions(term: Terminal, resource: str) -> None:
     term.choose("python_version", "3.12", "3.12")
     term.text("resource_name", resource)
     term.text("resource_plural")
+    term.text("resource_fields")
     term.yes_no("guided", True)
 
 
@@ -109,12 +116,12 @@ def test_flask_profile_accepts_the_recommendation(tmp_path):
     term.choose("database", "mongodb", "mongodb")  # the document-data answer made MongoDB the default
     term.choose("auth", "jwt", "jwt")
     term.choose("limiter_storage", "memory", "memory")
-    term.yes_no("restless", False)
-    term.yes_no("kubernetes", False)
+    term.choose("kubernetes", False, False)  # restless is not asked: Flask-Restless-NG needs PostgreSQL
     term.choose("ci_provider", "github", "github")
     term.yes_no("git_init", False)
     term.yes_no("cors", True)
     screen = term.finish()
+    assert "Flask-Restless-NG" not in screen, "restless was asked with MongoDB"
     assert "Next steps" in screen and "uv run pytest" in screen
     recorded = answers(tmp_path / "hub")
     assert (recorded["framework"], recorded["database"], recorded["resource_plural"]) == (
@@ -142,18 +149,20 @@ def test_django_profile_overridden_to_flask(tmp_path):
     term.choose("framework", "flask", "django")  # arrow down to Flask: override
     assert "Recommendation: Django + DRF (Django 6 points, Flask 0)" in term.screen
     assert "+2 django: An admin interface is needed" in term.screen
+    term.text("override_reason", "Our other services are Flask")  # asked only on an override
     term.choose("database", "postgresql", "postgresql")
     term.choose("auth", "jwt", "jwt")
     term.choose("limiter_storage", "memory", "memory")
     term.yes_no("restless", False)  # a Flask-only question: asked because Flask was chosen
-    term.yes_no("kubernetes", False)
+    term.choose("kubernetes", False, False)
     term.choose("ci_provider", "gitlab", "github")
     term.yes_no("git_init", False)
     term.yes_no("cors", False)
     term.finish()
     recorded = answers(tmp_path / "hub")
     assert recorded["framework"] == "flask"
-    assert "overriding the recommendation" in (tmp_path / "hub/docs/decisions/0001-web-framework.md").read_text()
+    adr = (tmp_path / "hub/docs/decisions/0001-web-framework.md").read_text()
+    assert "overriding the recommendation" in adr and "Our other services are Flask" in adr
 
 
 @pytest.mark.parametrize("guided", [False])
@@ -165,6 +174,7 @@ def test_unguided_user_sees_no_decision_question(tmp_path, guided):
     term.choose("python_version", "3.12", "3.12")
     term.text("resource_name", "order")
     term.text("resource_plural")
+    term.text("resource_fields")
     term.yes_no("guided", guided)
     term.child.expect("Framework")
     term.screen += ANSI.sub("", term.child.before + term.child.after)
@@ -172,7 +182,7 @@ def test_unguided_user_sees_no_decision_question(tmp_path, guided):
     term.choose("database", "postgresql", "postgresql")
     term.choose("auth", "jwt", "jwt")
     term.choose("limiter_storage", "memory", "memory")
-    term.yes_no("kubernetes", False)
+    term.choose("kubernetes", False, False)
     term.choose("ci_provider", "none", "github")
     term.yes_no("git_init", False)
     term.yes_no("cors", True)
@@ -182,3 +192,35 @@ def test_unguided_user_sees_no_decision_question(tmp_path, guided):
             assert spec["help"].split("(")[0].strip()[:40] not in screen, question
     assert "Flask-Restless-NG" not in screen, "a Flask-only question was asked for Django"
     assert answers(tmp_path / "svc")["framework"] == "django"
+
+
+def test_help_example_names_and_kubernetes_yes_with_in_memory_limits(tmp_path):
+    """The help's own example (project "Sensor Readings", resource sensor_reading) is accepted with
+    its defaults, and "yes" to Kubernetes cannot be picked while rate limits are in memory."""
+    term = Terminal(tmp_path / "readings")
+    term.text("project_name", "Sensor Readings")
+    for question in ("project_slug", "project_description", "author_name", "author_email"):
+        term.text(question)
+    term.choose("python_version", "3.12", "3.12")
+    term.text("resource_name", "sensor_reading")
+    term.text("resource_plural")  # the default, sensor_readings, equals the package name: allowed
+    term.text("resource_fields")
+    term.yes_no("guided", False)
+    term.child.expect("Framework")
+    term.child.send("\r")
+    term.choose("database", "postgresql", "postgresql")
+    term.choose("auth", "jwt", "jwt")
+    term.choose("limiter_storage", "memory", "memory")
+    term._wait("kubernetes")
+    term.child.expect("Kubernetes runs several replicas")  # the Yes choice is shown disabled, with why
+    term.screen += ANSI.sub("", term.child.before + term.child.after)
+    term.child.send("y" + DOWN + "\r")  # try yes, then the arrow: the cursor cannot land on it
+    term.choose("ci_provider", "none", "github")
+    term.yes_no("git_init", False)
+    term.yes_no("cors", True)
+    screen = term.finish()
+    assert "Traceback" not in screen and "Validation error" not in screen
+    recorded = answers(tmp_path / "readings")
+    assert (recorded["project_slug"], recorded["resource_plural"]) == ("sensor_readings", "sensor_readings")
+    assert recorded["kubernetes"] is False
+    assert not (tmp_path / "readings/deploy").exists()

@@ -1,14 +1,13 @@
 """`copier update` as users live it: generate at a release tag, commit, edit, update to HEAD.
 
-The template is cloned with its history; release tags missing from the clone (CI clones may
-fetch none) are recreated from releases.toml, and uncommitted template changes are committed on
-top so a local run tests the working tree.
+The template is cloned with its history (conftest's `template_repo`): release tags missing from
+the clone are recreated from releases.toml, and uncommitted template changes are committed on top
+so a local run tests the working tree.
 """
 
 from __future__ import annotations
 
 import hashlib
-import shutil
 import subprocess
 import sys
 import tomllib
@@ -29,27 +28,6 @@ def git(cwd: Path, *args: str) -> str:
     done = subprocess.run(["git", *GIT_ID, *args], cwd=cwd, capture_output=True, text=True)
     assert done.returncode == 0, f"git {' '.join(args)}: {done.stderr}"
     return done.stdout
-
-
-@pytest.fixture(scope="session")
-def template_repo(tmp_path_factory) -> Path:
-    clone = tmp_path_factory.mktemp("template") / "api-crossroads"
-    git(TEMPLATE.parent, "clone", "--quiet", "--no-local", str(TEMPLATE), str(clone))
-    for release in RELEASES:
-        if not git(clone, "tag", "--list", release["tag"]).strip():
-            git(clone, "tag", release["tag"], release["commit"])
-    changed = git(TEMPLATE, "ls-files", "--modified", "--others", "--exclude-standard", "-z").split("\0")
-    for name in filter(None, changed):
-        target = clone / name
-        if (TEMPLATE / name).exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(TEMPLATE / name, target)
-        elif target.exists():
-            target.unlink()
-    if git(clone, "status", "--porcelain").strip():
-        git(clone, "add", "--all")
-        git(clone, "commit", "--quiet", "-m", "the working tree under test")
-    return clone
 
 
 def generate(template: Path, destination: Path, tag: str, **data) -> Path:
@@ -224,3 +202,70 @@ def test_update_with_a_relative_template_path_fails_and_changes_nothing(template
         update(project)
     assert git(project, "rev-parse", "HEAD") == before
     assert not git(project, "status", "--porcelain").strip()
+
+
+# Identity answers: what the project is. Changing one through update is refused, nothing written.
+IDENTITY = {
+    "django": {
+        "framework": "flask",
+        "database": "mongodb",
+        "project_slug": "renamed_api",
+        "resource_name": "book",
+        "resource_plural": "item_list",
+    },
+    "flask": {
+        "framework": "django",
+        "database": "mongodb",
+        "project_slug": "renamed_api",
+        "resource_name": "book",
+        "resource_plural": "item_list",
+    },
+}
+REFUSED = {
+    "framework": "copier update cannot change it to",
+    "database": "copier update cannot change it to",
+    "project_slug": "rename the package by hand",
+    "resource_name": "make resource NAME=book",
+    "resource_plural": "make resource NAME=item PLURAL=item_list",
+}
+
+
+@pytest.fixture(scope="module")
+def committed(template_repo, tmp_path_factory):
+    """One committed project per stack, generated at HEAD; refused updates must leave it as it is."""
+    return {
+        stack: generate(template_repo, tmp_path_factory.mktemp(stack) / "svc", "HEAD", framework=stack)
+        for stack in ("django", "flask")
+    }
+
+
+def snapshot(project: Path) -> tuple[str, str, dict]:
+    files = {p: digest(p) for p in project.rglob("*") if p.is_file() and ".git" not in p.parts}
+    return git(project, "rev-parse", "HEAD"), git(project, "status", "--porcelain"), files
+
+
+@pytest.mark.parametrize("question", list(REFUSED))
+@pytest.mark.parametrize("stack", ["django", "flask"])
+def test_changing_an_identity_answer_is_refused_and_writes_nothing(committed, stack, question):
+    project = committed[stack]
+    before = snapshot(project)
+    with pytest.raises(ValueError) as refused:
+        update(project, **{question: IDENTITY[stack][question]})
+    message = str(refused.value)
+    if not (stack == "django" and question == "database"):  # Django + MongoDB is refused as on copy
+        assert f"generated with {question}=" in message and "Nothing was written" in message, message
+        assert REFUSED[question] in message and "docs/update.md" in message, message
+    assert snapshot(project) == before, "a refused update changed the project"
+
+
+@pytest.mark.parametrize("stack", ["django", "flask"])
+def test_safe_answers_change_on_update(template_repo, tmp_path, stack):
+    """Limiter storage, Kubernetes, CORS and the CI provider are options, not identity: they change."""
+    project = generate(template_repo, tmp_path / "svc", "HEAD", framework=stack)
+    update(project, limiter_storage="redis", kubernetes=True, cors=False, ci_provider="gitlab")
+    recorded = (project / ".copier-answers.yml").read_text()
+    for line in ("limiter_storage: redis", "kubernetes: true", "cors: false", "ci_provider: gitlab"):
+        assert line in recorded
+    assert (project / "deploy/k8s/deployment.yaml").is_file() and (project / ".gitlab-ci.yml").is_file()
+    assert "redis" in (project / "pyproject.toml").read_text()
+

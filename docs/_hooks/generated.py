@@ -2,13 +2,16 @@
 
 - `<!-- generated:options -->` becomes the options reference, read from copier.yml.
 - `<!-- generated:signals -->` becomes the table of decision signals, read from
-  includes/decision.jinja (the table copier.yml scores with).
+  includes/decision.jinja (the table copier.yml scores with); `<!-- generated:sources -->` the
+  articles they come from, by title and publisher; `<!-- generated:question-count -->` how many
+  decision questions there are.
 - `decision.svg` is a score chart drawn from the same table.
 """
 
 from __future__ import annotations
 
 import html
+import re
 from pathlib import Path
 from typing import Any
 
@@ -25,9 +28,18 @@ def questions() -> dict[str, Any]:
     return {name: spec for name, spec in data.items() if not name.startswith("_")}
 
 
+def decision_module() -> Any:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(ROOT)), undefined=jinja2.StrictUndefined)
+    return env.get_template("includes/decision.jinja").module
+
+
 def signals() -> list[dict[str, Any]]:
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(ROOT)), undefined=jinja2.ChainableUndefined)
-    return list(env.get_template("includes/decision.jinja").module.SIGNALS)
+    return list(decision_module().SIGNALS)
+
+
+def sources_markdown() -> str:
+    sources = decision_module().SOURCES
+    return "\n".join(f"- {s['publisher']}: *{s['title']}* ({s['date']})" for s in sources.values())
 
 
 def _cell(text: Any) -> str:
@@ -52,14 +64,21 @@ def _code(value: Any) -> str:
     return f"`{_cell(text)}`" if len(text) < 60 else "computed (see copier.yml)"
 
 
+def _help(name: str, text: str) -> str:
+    """A question's help as the reference shows it: counts filled in, other Jinja elided."""
+    if name == "framework":
+        return "shows the recommendation, its score and reasons, then asks for the stack"
+    text = text.replace("{{ QUESTIONS | length }}", str(len(decision_module().QUESTIONS)))
+    text = re.sub(r"\{%.*?%\}", "", text)
+    return re.sub(r"\{\{.*?\}\}", "…", text)
+
+
 def options_markdown() -> str:
     rows = ["| option | question | choices | default | asked when |", "|---|---|---|---|---|"]
     for name, spec in questions().items():
         when = spec.get("when")
         asked = "never (computed)" if when is False else ("always" if when is None else _code(when))
-        help_text = spec.get("help", "")
-        if "{%" in help_text:
-            help_text = "shows the recommendation, its score and reasons, then asks for the stack"
+        help_text = _help(name, spec.get("help", ""))
         default = spec.get("default", "")
         default_text = str(default).lower() if isinstance(default, bool) else _code(default)
         choices = "JSON, not a question" if when is False else _choices(spec)
@@ -68,11 +87,12 @@ def options_markdown() -> str:
 
 
 def signals_markdown() -> str:
-    rows = ["| question | answer | adds to | weight | why | seed |", "|---|---|---|---|---|---|"]
+    sources = decision_module().SOURCES
+    rows = ["| question | answer | adds to | weight | why | source |", "|---|---|---|---|---|---|"]
     for s in signals():
         answer = "yes" if s["is"] is True else f"`{s['is']}`"
         rows.append(
-            f"| `{s['q']}` | {answer} | {s['stack'].capitalize()} | +{s['weight']} | {_cell(s['reason'])} | {s['source']} |"
+            f"| `{s['q']}` | {answer} | {s['stack'].capitalize()} | +{s['weight']} | {_cell(s['reason'])} | {sources[s['source']]['publisher']} |"
         )
     return "\n".join(rows)
 
@@ -113,6 +133,14 @@ def on_files(files: Files, config: Any) -> Files:
 
 
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Files) -> str:
-    return markdown.replace("<!-- generated:options -->", options_markdown()).replace(
-        "<!-- generated:signals -->", signals_markdown()
-    )
+    generated = {
+        "options": options_markdown,
+        "signals": signals_markdown,
+        "sources": sources_markdown,
+        "question-count": lambda: str(len(decision_module().QUESTIONS)),
+    }
+    for name, make in generated.items():
+        marker = f"<!-- generated:{name} -->"
+        if marker in markdown:
+            markdown = markdown.replace(marker, make())
+    return markdown
