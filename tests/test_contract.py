@@ -1,13 +1,14 @@
 """One black-box HTTP suite, run against gunicorn serving each stack's default project.
 
 Both stacks pass the same tests: the contract is docs/http-contract.md. The Flask-Restless-NG
-variant serves JSON:API and is checked in test_contract_restless.py.
+variant serves JSON:API: test_contract_restless.py checks it, and where it differs.
 """
 
 from __future__ import annotations
 
 import json
 import os
+from unittest import mock
 
 import httpx
 import pytest
@@ -26,13 +27,24 @@ VARIANTS = [
         ],
         id="flask-mongodb",
     ),
+    # Without a server: mongomock in gunicorn's one worker, and auth=none (no user to create).
+    pytest.param(
+        {"framework": "flask", "database": "mongodb", "auth": "none"},
+        marks=pytest.mark.xdist_group("contract-flask-mongomock"),
+        id="flask-mongomock",
+    ),
 ]
+MONGOMOCK = {"MONGO_URI": "mongomock://localhost/contract"}
 
 
 @pytest.fixture(scope="module", params=VARIANTS)
 def live(request, tmp_path_factory):
     project = render(tmp_path_factory.mktemp("contract") / "project", **request.param)
     install(project)
+    if request.param.get("auth") == "none" and request.param.get("database") == "mongodb":
+        with mock.patch.dict(os.environ, MONGOMOCK), serve(project, workers=1) as server:
+            yield server
+        return
     with serve(project) as server:
         yield server
 
@@ -72,6 +84,8 @@ def test_ready_reports_its_checks(live):
 
 
 def test_anonymous_write_is_401(live):
+    if live.answers["auth"] == "none":
+        pytest.skip("auth=none: writes are open")
     error(live.client.post(live.collection, json={"name": "x"}), 401, "not_authenticated")
 
 
