@@ -51,3 +51,19 @@ def test_site_makes_no_request_off_its_host(site):
     for page in site.rglob("*.html"):
         text = page.read_text()
         assert "fonts.googleapis.com" not in text and "cdn.jsdelivr" not in text, page
+
+
+def test_update_guide_lists_every_refusal_and_its_fix():
+    """docs/update.md names each identity answer an update keeps, and the --trust requirement."""
+    guide = (TEMPLATE / "docs/update.md").read_text()
+    for question in ("framework", "database", "project_slug", "resource_name", "resource_plural"):
+        assert f"`{question}`" in guide, question
+    assert "copier update cannot change it" in guide
+    assert "even with `--skip-tasks`" in guide and "Template uses potentially unsafe feature" in guide
+    assert "Destination repository is dirty" in guide and "uv.lock" in guide
+
+
+def test_getting_started_has_no_placeholder_url():
+    page = (TEMPLATE / "docs/index.md").read_text()
+    assert "example.com" not in page and "your-org" not in page
+    assert "add `--defaults`" in page
