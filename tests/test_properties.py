@@ -1,0 +1,145 @@
+"""Property: whatever a person types, every default copier offers afterwards is valid.
+
+Copier validates a default before it shows the prompt, so a default that its own validator
+refuses ends the questionnaire with a traceback and loses every answer. Hypothesis draws project
+names, resource names and option answers; copier's own questionnaire (the Worker that `copier
+copy` runs, stopped before it writes a file) answers the rest with defaults. An answer set may be
+refused only for an answer that was given, never for a default, and the refusal names its fix.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import tarfile
+import time
+from pathlib import Path
+
+import pytest
+from copier._main import Worker
+from helpers import TEMPLATE, choices, record_figure
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+EXAMPLES = 500  # answer sets per run (issue 16: at least 500)
+REFUSAL = re.compile(r"(?:Validation error for question|Invalid choice for) '(\w+)'")
+# A refusal names what to do: an example to type, an option to pass, or what to choose.
+FIX = re.compile(r'for example "|type "|such as "|Choose |choose |Pass |pass |Keep |use lowercase|is not in \[')
+
+NAMES = st.one_of(
+    st.sampled_from(["My API", "Test", "Django", "Flask", "Sensor Readings", "JSON", "Class", "42", "Café Ünïcode"]),
+    st.text(
+        alphabet=st.characters(categories=("L", "N", "Zs", "Pd", "Po", "S"), exclude_characters='"\\'),
+        min_size=1,
+        max_size=80,
+    ).filter(str.strip),
+)
+RESOURCES = st.one_of(
+    st.sampled_from(["item", "book", "order", "sensor_reading", "category", "box", "log", "a", "i", "o", "type"]),
+    st.sampled_from(["message", "session", "error", "setting", "model", "view", "status", "class", "user"]),
+    st.from_regex(r"\A[a-z][a-z0-9]{0,9}(_[a-z][a-z0-9]{0,8}){0,2}\Z"),
+)
+
+
+def _option(question: str) -> st.SearchStrategy:
+    return st.sampled_from(list(choices(question).values()))
+
+
+OPTIONS = st.fixed_dictionaries(
+    {},
+    optional={
+        "guided": st.booleans(),
+        "data_model": _option("data_model"),
+        "architecture": _option("architecture"),
+        "needs_admin": st.booleans(),
+        "performance_critical": st.booleans(),
+        "framework": _option("framework"),
+        "database": _option("database"),
+        "auth": _option("auth"),
+        "limiter_storage": _option("limiter_storage"),
+        "kubernetes": st.booleans(),
+        "restless": st.booleans(),
+        "cors": st.booleans(),
+        "ci_provider": _option("ci_provider"),
+        "python_version": _option("python_version"),
+    },
+)
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory) -> Path:
+    """The committed template (HEAD, as helpers.render uses) as a plain folder: copier reads it in
+    place, so no answer set pays for a git clone."""
+    folder = tmp_path_factory.mktemp("exported")
+    archive = folder / "head.tar"
+    subprocess.run(["git", "archive", "--output", str(archive), "HEAD"], cwd=TEMPLATE, check=True)
+    with tarfile.open(archive) as tar:
+        tar.extractall(folder / "template", filter="data")
+    return folder / "template"
+
+
+class Questionnaire:
+    """Copier's own questionnaire with --defaults: every default rendered and validated, every
+    given answer validated, nothing written. The Workers share one Jinja environment whose
+    from_string remembers what it compiled: a question's expressions are the same text for every
+    answer set, so each is compiled once per run instead of once per set (rendering, which reads
+    the answers, still happens per set)."""
+
+    def __init__(self, template: Path, destination: Path):
+        self.template, self.destination, self.env = template, destination, None
+
+    def __call__(self, data: dict) -> dict:
+        with Worker(src_path=str(self.template), dst_path=self.destination, data=data, defaults=True, quiet=True) as worker:
+            if self.env is None:
+                self.env = worker.jinja_env
+                compiled, from_string = {}, self.env.from_string
+
+                def remembered(source, globals=None, template_class=None):
+                    if globals is not None or template_class is not None:
+                        return from_string(source, globals, template_class)
+                    if source not in compiled:
+                        compiled[source] = from_string(source)
+                    return compiled[source]
+
+                self.env.from_string = remembered
+            worker.__dict__["jinja_env"] = self.env  # Worker.jinja_env is a cached_property
+            worker._ask()
+            return dict(worker.answers.combined)
+
+
+def test_defaults_are_valid_for_every_earlier_answer(exported, tmp_path):
+    seen = {"sets": 0, "refused": 0}
+    questionnaire = Questionnaire(exported, tmp_path / "never-written")
+    started, cpu = time.perf_counter(), time.process_time()
+
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+    )
+    @given(name=NAMES, resource=RESOURCES, options=OPTIONS)
+    def check(name: str, resource: str, options: dict) -> None:
+        data = {"project_name": name, "resource_name": resource, **options}
+        seen["sets"] += 1
+        try:
+            answers = questionnaire(data)
+        except ValueError as refused:
+            seen["refused"] += 1
+            message = str(refused)
+            question = REFUSAL.search(message)
+            assert question, f"a refusal copier did not attribute: {message}"
+            assert question.group(1) in data, f"a default was refused ({data}): {message}"
+            assert FIX.search(message), f"a refusal that names no fix: {message}"
+            return
+        assert answers["project_slug"] and answers["resource_plural"] != answers["resource_name"]
+        assert not (tmp_path / "never-written").exists()
+
+    check()
+    wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+    record_figure(
+        f"property: {seen['sets']} answer sets through copier's questionnaire, {seen['refused']} refused for a given "
+        f"answer, 0 for a default; {wall:.1f} s wall, {cpu:.1f} s CPU"
+    )
+    assert seen["sets"] >= EXAMPLES
