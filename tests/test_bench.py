@@ -1,4 +1,5 @@
-"""The benchmark's smoke mode runs end to end, so bench/ never rots (figures: bench/results/)."""
+"""The benchmark's smoke mode runs end to end, levers included, so bench/ never rots (figures:
+bench/results/)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ def test_bench_quick_mode_prints_the_table(tmp_path):
     if not shutil.which("wrk"):
         missing("wrk")
     done = subprocess.run(
-        [sys.executable, str(TEMPLATE / "bench/run.py"), "--quick", "--out", str(tmp_path)],
+        [sys.executable, str(TEMPLATE / "bench/run.py"), "--quick", "--levers", "--out", str(tmp_path)],
         cwd=TEMPLATE,
         capture_output=True,
         text=True,
@@ -27,6 +28,10 @@ def test_bench_quick_mode_prints_the_table(tmp_path):
     for row in ("django | `/health`", "django | `/api/v1/items/`", "flask | `/health`", "flask | `/api/v1/items/`"):
         assert row in table, table
     assert "2 / 2" in table, "query counts per list page must not grow with the page size"
-    for line in table.splitlines():
-        if line.startswith("| django |") or line.startswith("| flask |"):
+    levers = sorted(p.stem for p in (TEMPLATE / "bench/levers/django").glob("*.py"))
+    for lever in levers:
+        assert f"| django | `/api/v1/items/` | {lever} |" in table, f"lever {lever} not measured"
+    assert "Jinja compiles per copy" in table
+    for line in table.split("Levers:")[0].splitlines():
+        if line.startswith(("| django | `", "| flask | `")):
             record_figure(f"bench --quick: {line}")
