@@ -1,14 +1,16 @@
 """Pages as a person sees them, in headless Chromium: the docs' decision page, each stack's
-Swagger UI, and DRF's browsable API, served on loopback.
+API docs (Swagger UI, and ReDoc on Django), and DRF's browsable API, served on loopback.
 
-Chromium resolves every host but loopback to nothing, so a page that needed a CDN would render
-empty: the assertions on the rendered DOM prove nothing left the machine. Screenshots are saved
-under test-results/screenshots/ and listed in the run's figures.
+Chromium resolves every host but loopback to nothing, and records every request a page makes
+(its NetLog): a page that asks any other host for anything (a CDN, a web font) fails, whether or
+not it would still render. Screenshots are saved under test-results/screenshots/ and listed in
+the run's figures.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import subprocess
@@ -16,6 +18,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -34,8 +37,21 @@ def chromium() -> str:
     return found
 
 
+def page_requests(netlog: Path, origin: str) -> list[str]:
+    """The URLs a page at `origin` (scheme://host:port) asked for, from Chromium's NetLog: the
+    requests it initiated (Chromium's own, such as update or autofill checks, have no initiator)."""
+    log = json.loads(netlog.read_text())
+    start = log["constants"]["logEventTypes"]["URL_REQUEST_START_JOB"]
+    return [
+        e["params"]["url"]
+        for e in log["events"]
+        if e["type"] == start and "url" in e.get("params", {}) and e["params"].get("initiator") == origin
+    ]
+
+
 def browse(url: str, name: str, tmp_path: Path) -> str:
-    """Load `url`, let its scripts run, save a screenshot; return the rendered DOM."""
+    """Load `url`, let its scripts run, save a screenshot; return the rendered DOM. Fails on any
+    request the page makes to another host and port than its own."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     shot = SCREENSHOTS / f"{name}.png"
     common = [
@@ -52,7 +68,8 @@ def browse(url: str, name: str, tmp_path: Path) -> str:
         "--virtual-time-budget=15000",
         "--window-size=1280,1000",
     ]
-    for extra in ([f"--screenshot={shot}"], ["--dump-dom"]):
+    netlog = tmp_path / f"netlog-{name}.json"
+    for extra in ([f"--screenshot={shot}"], [f"--log-net-log={netlog}", "--dump-dom"]):
         done = subprocess.run(
             [*common, f"--user-data-dir={tmp_path / ('chrome-' + extra[0][2:8])}", *extra, url],
             capture_output=True,
@@ -62,6 +79,13 @@ def browse(url: str, name: str, tmp_path: Path) -> str:
         assert done.returncode == 0, done.stderr[-2000:]
     assert shot.stat().st_size > 5000, "the screenshot is empty"
     record_figure(f"screenshot {name}: {shot.relative_to(TEMPLATE)}")
+    home = urlsplit(url)
+    requests = page_requests(netlog, f"{home.scheme}://{home.netloc}")
+    assert requests, "the NetLog shows no request made by the page"
+    network = [urlsplit(r) for r in requests if urlsplit(r).scheme in ("http", "https", "ws", "wss")]
+    elsewhere = [r.geturl() for r in network if r.netloc != home.netloc]
+    assert not elsewhere, f"{url} asked another host: {elsewhere}"
+    record_figure(f"requests {name}: {len(requests)}, all to {home.netloc}")
     return done.stdout
 
 
@@ -111,15 +135,18 @@ def project(request, tmp_path_factory):
     return request.param, path
 
 
-def test_swagger_ui_lists_the_operations(project, tmp_path):
+def test_api_docs_render_from_the_app_alone(project, tmp_path):
     stack, path = project
     # Served as production serves it, reached through the proxy's HTTPS scheme header would not
     # apply to a browser: let the app answer plain HTTP here.
     with serve(path, SECURE_SSL_REDIRECT="false") as live:
-        dom = browse(f"{live.base_url}/api/docs/", f"swagger-{stack}", tmp_path)
-    assert "opblock" in dom, "Swagger UI rendered no operation"
-    assert "/api/v1/books/" in dom
-    assert "swagger-ui" in dom
+        swagger = browse(f"{live.base_url}/api/docs/", f"swagger-{stack}", tmp_path)
+        redoc = browse(f"{live.base_url}/api/redoc/", "redoc-django", tmp_path) if stack == "django" else ""
+    assert "opblock" in swagger, "Swagger UI rendered no operation"
+    assert "/api/v1/books/" in swagger
+    assert "swagger-ui" in swagger
+    if stack == "django":
+        assert "/api/v1/books/" in redoc, "ReDoc rendered no operation"
 
 
 def test_drf_browsable_api_renders(project, tmp_path):
