@@ -10,14 +10,12 @@ refused only for an answer that was given, never for a default, and the refusal 
 from __future__ import annotations
 
 import re
-import subprocess
-import tarfile
 import time
 from pathlib import Path
 
 import pytest
-from copier._main import Worker
-from helpers import TEMPLATE, choices, record_figure
+from helpers import choices, record_figure
+from questionnaire import Questionnaire, export_head
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -68,43 +66,7 @@ OPTIONS = st.fixed_dictionaries(
 
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory) -> Path:
-    """The committed template (HEAD, as helpers.render uses) as a plain folder: copier reads it in
-    place, so no answer set pays for a git clone."""
-    folder = tmp_path_factory.mktemp("exported")
-    archive = folder / "head.tar"
-    subprocess.run(["git", "archive", "--output", str(archive), "HEAD"], cwd=TEMPLATE, check=True)
-    with tarfile.open(archive) as tar:
-        tar.extractall(folder / "template", filter="data")
-    return folder / "template"
-
-
-class Questionnaire:
-    """Copier's own questionnaire with --defaults: every default rendered and validated, every
-    given answer validated, nothing written. The Workers share one Jinja environment whose
-    from_string remembers what it compiled: a question's expressions are the same text for every
-    answer set, so each is compiled once per run instead of once per set (rendering, which reads
-    the answers, still happens per set)."""
-
-    def __init__(self, template: Path, destination: Path):
-        self.template, self.destination, self.env = template, destination, None
-
-    def __call__(self, data: dict) -> dict:
-        with Worker(src_path=str(self.template), dst_path=self.destination, data=data, defaults=True, quiet=True) as worker:
-            if self.env is None:
-                self.env = worker.jinja_env
-                compiled, from_string = {}, self.env.from_string
-
-                def remembered(source, globals=None, template_class=None):
-                    if globals is not None or template_class is not None:
-                        return from_string(source, globals, template_class)
-                    if source not in compiled:
-                        compiled[source] = from_string(source)
-                    return compiled[source]
-
-                self.env.from_string = remembered
-            worker.__dict__["jinja_env"] = self.env  # Worker.jinja_env is a cached_property
-            worker._ask()
-            return dict(worker.answers.combined)
+    return export_head(tmp_path_factory.mktemp("exported"))
 
 
 def test_defaults_are_valid_for_every_earlier_answer(exported, tmp_path):
