@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, Phase, given, note, settings
 from hypothesis import strategies as st
 from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
+from services import fresh_database
 
 TYPES = ["str", "text", "int", "decimal", "float", "bool", "date", "datetime", "email", "url", "uuid"]
 # Every type, required and optional, a one-choice list, long names (ruff's 100 columns).
@@ -181,6 +182,16 @@ def assert_green(path: Path, plural: str, typecheck: bool = False) -> None:
 def test_every_type_on_django_passes_its_own_tests():
     path = shared_project(framework="django", resource_name="book", resource_fields=EVERY_TYPE)
     assert_green(path, "books", typecheck=True)
+
+
+@pytest.mark.services
+@pytest.mark.xdist_group("fields-django")
+def test_every_type_on_django_passes_its_own_tests_on_postgresql(postgres_url):
+    """PostgreSQL's integer range, collation and case rules: the same tests, green."""
+    path = shared_project(framework="django", resource_name="book", resource_fields=EVERY_TYPE)
+    database = fresh_database(postgres_url, "fields_django")
+    done = uv_run(path, "pytest", "-q", "-p", "no:cacheprovider", "tests/test_books.py", DATABASE_URL=database)
+    assert " passed" in done.stdout and " failed" not in done.stdout, done.stdout[-3000:]
 
 
 @pytest.mark.xdist_group("fields-django")
