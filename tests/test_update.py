@@ -269,3 +269,25 @@ def test_safe_answers_change_on_update(template_repo, tmp_path, stack):
     assert (project / "deploy/k8s/deployment.yaml").is_file() and (project / ".gitlab-ci.yml").is_file()
     assert "redis" in (project / "pyproject.toml").read_text()
 
+
+
+def test_a_recorded_name_that_a_newer_rule_reserves_is_kept(tmp_path):
+    """A project made before a name was reserved still updates: the rule applies to new names,
+    the recorded one is kept (copier's questionnaire over the project's answers file)."""
+    import yaml
+    from questionnaire import Questionnaire, export_head
+
+    project = tmp_path / "svc"
+    project.mkdir()
+    ask = Questionnaire(export_head(tmp_path), project)
+    recorded = {k: v for k, v in ask({}).items() if k in copier_questions_names()}
+    recorded["resource_plural"] = "errors"  # free when the project was made, reserved since
+    (project / ".copier-answers.yml").write_text(yaml.safe_dump(recorded))
+    assert ask({})["resource_plural"] == "errors"
+    assert "copier update cannot change it" in ask.refusal({"resource_plural": "items"})
+
+
+def copier_questions_names() -> set[str]:
+    from helpers import copier_questions
+
+    return {name for name, spec in copier_questions().items() if spec.get("when") is not False}
