@@ -32,7 +32,7 @@ EVERY_TYPE = ", ".join(
 
 
 @functools.cache
-def _macro(name: str):
+def _macro(name: str, argument: str = "spec"):
     """A macro of includes/fields.jinja, run as copier runs it: sandboxed, strict, with the
     filters copier adds (regex_search, from_json, ...)."""
     env = SandboxedEnvironment(
@@ -41,7 +41,7 @@ def _macro(name: str):
         undefined=StrictUndefined,
         keep_trailing_newline=True,
     )
-    template = env.from_string(f"{{% from 'includes/fields.jinja' import {name} %}}{{{{ {name}(spec) }}}}")
+    template = env.from_string(f"{{% from 'includes/fields.jinja' import {name} %}}{{{{ {name}({argument}) }}}}")
     return template.render
 
 
@@ -113,6 +113,17 @@ def test_optional_marks_and_choice_defaults():
     assert (fields["c"]["choices"], fields["c"]["default"], fields["c"]["required"]) == (["x", "y"], "x", False)
     assert fields["d"]["default"] == "" and not fields["d"]["nullable"]
     assert fields["e"]["required"] and fields["e"]["lookups"] == ["exact", "gte", "lte"]
+
+
+def test_readme_fragments_say_what_the_list_takes():
+    default = parse("name:str, description:text?, is_active:bool")
+    assert _macro("query_parameters", "fields")(fields=default) == (
+        "`?search=` (name and description), `?name=`, `?is_active=true|false` and "
+        "`?ordering=` (`id`, `name`, `created_at`, `updated_at`)"
+    )
+    rows = _macro("field_rows", "fields")(fields=parse("status:choice(a|b), price:decimal?")).splitlines()
+    assert rows[0].startswith("| `status` | choice(a\\|b) | ") and rows[0].endswith('optional, default `"a"` |')
+    assert rows[1].endswith("optional, default `null` |")
 
 
 # ------------------------------------------------------------------ random specs
