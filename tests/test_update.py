@@ -291,3 +291,19 @@ def copier_questions_names() -> set[str]:
     from helpers import copier_questions
 
     return {name for name, spec in copier_questions().items() if spec.get("when") is not False}
+
+
+@pytest.mark.parametrize("stack", ["django", "flask"])
+def test_after_the_readme_commands_the_tree_is_clean_and_update_runs(template_repo, tmp_path, stack):
+    """The first commit holds uv.lock: installing, migrating and testing as the README says
+    leaves nothing to commit, so the next `copier update` is not refused as dirty."""
+    project = generate(template_repo, tmp_path / "svc", "HEAD", framework=stack)
+    install(project)
+    if stack == "django":
+        uv_run(project, "python", "manage.py", "migrate")
+    else:
+        uv_run(project, "flask", "--app", "my_api", "db", "upgrade")
+    run_own_tests(project)
+    assert git(project, "status", "--porcelain") == ""
+    update(project)
+    assert not list(project.rglob("*.rej"))
