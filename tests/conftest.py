@@ -37,7 +37,9 @@ def template_repo(tmp_path_factory):
     for release in tomllib.loads((template / "releases.toml").read_text())["release"]:
         if not _git(clone, "tag", "--list", release["tag"]).strip():
             _git(clone, "tag", release["tag"], release["commit"])
-    changed = _git(template, "ls-files", "--modified", "--others", "--exclude-standard", "-z").split("\0")
+    # Changed against HEAD, staged or not (deletions and renames too), and new files.
+    changed = _git(template, "diff", "HEAD", "--name-only", "--no-renames", "-z").split("\0")
+    changed += _git(template, "ls-files", "--others", "--exclude-standard", "-z").split("\0")
     for name in filter(None, changed):
         target = clone / name
         if (template / name).exists():
