@@ -35,7 +35,9 @@ class Questionnaire:
         self.template, self.destination, self.env = template, destination, None
 
     def __call__(self, data: dict) -> dict:
-        with Worker(src_path=str(self.template), dst_path=self.destination, data=data, defaults=True, quiet=True) as worker:
+        with Worker(
+            src_path=str(self.template), dst_path=self.destination, data=data, defaults=True, quiet=True
+        ) as worker:
             if self.env is None:
                 self.env = worker.jinja_env
                 compiled, from_string = {}, self.env.from_string

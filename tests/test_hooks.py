@@ -57,7 +57,13 @@ def test_without_an_index_the_lock_is_skipped_with_a_warning(tmp_path):
         "UV_HTTP_RETRIES": "0",
     }
     done = subprocess.run(
-        [sys.executable, str(TEMPLATE / "hooks/post_generate.py"), "--operation=copy", "--auth=none", "--git-init=true"],
+        [
+            sys.executable,
+            str(TEMPLATE / "hooks/post_generate.py"),
+            "--operation=copy",
+            "--auth=none",
+            "--git-init=true",
+        ],
         cwd=project,
         env=offline,
         capture_output=True,

@@ -18,9 +18,9 @@ from pathlib import Path
 import copier
 import pytest
 from helpers import choices, record_figure, residue
-from questionnaire import Questionnaire, export_head
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from questionnaire import Questionnaire, export_head
 
 EXAMPLES = 500  # answer sets per run (issue 16: at least 500)
 RENDER_EVERY = 80  # of the accepted sets, one in this many is rendered and checked in full

@@ -270,7 +270,6 @@ def test_safe_answers_change_on_update(template_repo, tmp_path, stack):
     assert "redis" in (project / "pyproject.toml").read_text()
 
 
-
 def test_a_recorded_name_that_a_newer_rule_reserves_is_kept(tmp_path):
     """A project made before a name was reserved still updates: the rule applies to new names,
     the recorded one is kept (copier's questionnaire over the project's answers file)."""

@@ -27,7 +27,11 @@ REFUSALS = [
     ("slug-flask", {"project_slug": "flask"}, 'type "flask_api"'),
     ("slug-test", {"project_slug": "test"}, 'type "test_api" instead'),
     ("slug-config", {"project_slug": "config"}, "a module or folder the template writes itself"),
-    ("slug-keyword", {"project_slug": "lambda"}, 'is a Python keyword, so it cannot be a package name: type "lambda_api"'),
+    (
+        "slug-keyword",
+        {"project_slug": "lambda"},
+        'is a Python keyword, so it cannot be a package name: type "lambda_api"',
+    ),
     ("description-long", {"project_description": "d" * 201}, "200 characters or fewer"),
     ("description-newline", {"project_description": "two\nlines"}, "newlines"),
     ("description-del", {"project_description": "a\x7fb"}, "control characters"),
@@ -138,7 +142,17 @@ def test_unusual_but_valid_answers_render(tmp_path, data):
         ({"resource_name": "log"}, "my_api", "log_items"),
         ({"resource_name": "a"}, "my_api", "a_items"),
     ],
-    ids=["unicode", "test", "django", "keyword", "digits", "help-example", "y-plural", "generated-plural", "keyword-plural"],
+    ids=[
+        "unicode",
+        "test",
+        "django",
+        "keyword",
+        "digits",
+        "help-example",
+        "y-plural",
+        "generated-plural",
+        "keyword-plural",
+    ],
 )
 def test_derived_defaults_are_valid(tmp_path, data, slug, plural):
     """A default is validated before its prompt is shown: each is valid for every earlier answer."""
