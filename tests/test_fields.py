@@ -217,3 +217,17 @@ def test_a_random_spec_renders_a_green_django_project(tmp_path_factory, case):
     path = render(tmp_path_factory.mktemp("fields") / "project", framework="django", resource_fields=spec)
     install(path)
     assert_green(path, "items")
+
+
+@pytest.mark.xdist_group("fields-flask")
+@pytest.mark.parametrize("database", ["postgresql", "mongodb"])
+def test_every_type_on_flask_passes_its_own_tests(database):
+    """Flask (SQLAlchemy on SQLite, or MongoDB on mongomock): the resource's files lint- and
+    type-clean, its migration matching its model, and the project's whole suite green."""
+    path = shared_project(framework="flask", database=database, resource_name="book", resource_fields=EVERY_TYPE)
+    assert residue(path) == []
+    uv_run(path, "ruff", "check", ".")
+    uv_run(path, "ruff", "format", "--check", ".")
+    uv_run(path, "mypy")
+    done = uv_run(path, "pytest", "-q", "-p", "no:cacheprovider")
+    assert re.search(r"\d+ passed", done.stdout) and " failed" not in done.stdout, done.stdout[-3000:]
