@@ -23,6 +23,8 @@ TEMPLATE = Path(__file__).resolve().parent.parent
 UV = Path(sys.executable).with_name("uv")
 PYTHON_VERSIONS = ("3.11", "3.12", "3.13")
 # Jinja left in a rendered file: an expression, a statement or a comment opener.
+# What running a project writes (its venv, collected static files, caches), not the template.
+RUNTIME_FOLDERS = {".venv", "staticfiles", "instance", ".pytest_cache", ".mypy_cache", ".ruff_cache", "__pycache__"}
 RESIDUE = re.compile(r"\{\{|\{%|\{#|\.jinja\b")
 
 
@@ -116,7 +118,7 @@ def residue(project: Path) -> list[str]:
     """Files (and lines) of a rendered project that still hold Jinja syntax."""
     found = []
     for path in sorted(project.rglob("*")):
-        if ".venv" in path.parts or not path.is_file():
+        if RUNTIME_FOLDERS & set(path.parts) or not path.is_file():
             continue
         if path.name.endswith(".jinja"):
             found.append(str(path.relative_to(project)))
