@@ -231,3 +231,13 @@ def test_every_type_on_flask_passes_its_own_tests(database):
     uv_run(path, "mypy")
     done = uv_run(path, "pytest", "-q", "-p", "no:cacheprovider")
     assert re.search(r"\d+ passed", done.stdout) and " failed" not in done.stdout, done.stdout[-3000:]
+
+
+@pytest.mark.services
+@pytest.mark.xdist_group("fields-flask")
+def test_every_type_on_flask_passes_its_own_tests_on_postgresql(postgres_url):
+    """PostgreSQL's types, integer range, collation and case rules: the same tests, green."""
+    path = shared_project(framework="flask", resource_name="book", resource_fields=EVERY_TYPE)
+    database = fresh_database(postgres_url, "fields_flask")
+    done = uv_run(path, "pytest", "-q", "-p", "no:cacheprovider", "tests/test_books.py", DATABASE_URL=database)
+    assert " passed" in done.stdout and " failed" not in done.stdout, done.stdout[-3000:]
