@@ -196,11 +196,14 @@ def test_every_type_on_django_passes_its_own_tests():
 
 
 @pytest.mark.services
-@pytest.mark.xdist_group("fields-django")
-def test_every_type_on_django_passes_its_own_tests_on_postgresql(postgres_url):
-    """PostgreSQL's integer range, collation and case rules: the same tests, green."""
-    path = shared_project(framework="django", resource_name="book", resource_fields=EVERY_TYPE)
-    database = fresh_database(postgres_url, "fields_django")
+@pytest.mark.parametrize(
+    "framework",
+    [pytest.param(stack, marks=pytest.mark.xdist_group(f"fields-{stack}")) for stack in ("django", "flask")],
+)
+def test_every_type_passes_its_own_tests_on_postgresql(postgres_url, framework):
+    """PostgreSQL's types, integer range, collation and case rules: the same tests, green."""
+    path = shared_project(framework=framework, resource_name="book", resource_fields=EVERY_TYPE)
+    database = fresh_database(postgres_url, f"fields_{framework}")
     done = uv_run(path, "pytest", "-q", "-p", "no:cacheprovider", "tests/test_books.py", DATABASE_URL=database)
     assert " passed" in done.stdout and " failed" not in done.stdout, done.stdout[-3000:]
 
@@ -231,13 +234,3 @@ def test_every_type_on_flask_passes_its_own_tests(database):
     uv_run(path, "mypy")
     done = uv_run(path, "pytest", "-q", "-p", "no:cacheprovider")
     assert re.search(r"\d+ passed", done.stdout) and " failed" not in done.stdout, done.stdout[-3000:]
-
-
-@pytest.mark.services
-@pytest.mark.xdist_group("fields-flask")
-def test_every_type_on_flask_passes_its_own_tests_on_postgresql(postgres_url):
-    """PostgreSQL's types, integer range, collation and case rules: the same tests, green."""
-    path = shared_project(framework="flask", resource_name="book", resource_fields=EVERY_TYPE)
-    database = fresh_database(postgres_url, "fields_flask")
-    done = uv_run(path, "pytest", "-q", "-p", "no:cacheprovider", "tests/test_books.py", DATABASE_URL=database)
-    assert " passed" in done.stdout and " failed" not in done.stdout, done.stdout[-3000:]
