@@ -4,8 +4,14 @@ checks clean, and the same tests green again on a real PostgreSQL."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from helpers import residue, run_own_tests, shared_project, uv_run
+
+RUFF = Path(sys.executable).with_name("ruff")
 
 STACKS = [
     pytest.param(stack, marks=pytest.mark.xdist_group(f"project-{stack}"), id=stack) for stack in ("django", "flask")
@@ -53,3 +59,19 @@ def test_django_framework_checks(project):
 def test_own_tests_pass_on_postgresql(project, postgres_url):
     _, path = project
     run_own_tests(path, DATABASE_URL=postgres_url)
+
+
+LONGEST = {
+    "project_name": "Abcdefghij Klmnopqrst Uvwxyzabcd Efghijk",  # a 40-character package
+    "resource_name": "aaaaaaaaaaaaaaa_bbbbbbbbbbbbbb",  # a 30-character resource
+    "resource_fields": "title:str, pages:int, price:decimal?, published_on:date, status:choice(draft|published)",
+}
+
+
+@pytest.mark.parametrize("stack", ["django", "flask"])
+def test_the_longest_names_render_ruff_clean(stack):
+    path = shared_project(installed=False, framework=stack, **LONGEST)
+    assert residue(path) == []
+    for args in (["check", "--no-cache", "."], ["format", "--check", "--no-cache", "."]):
+        done = subprocess.run([str(RUFF), *args], cwd=path, capture_output=True, text=True)
+        assert done.returncode == 0, done.stdout + done.stderr
