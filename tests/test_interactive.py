@@ -72,8 +72,8 @@ class Terminal:
         return self.screen
 
 
-def _project_questions(term: Terminal, resource: str) -> None:
-    term.text("project_name", "Sensor Hub")
+def _project_questions(term: Terminal, resource: str, name: str = "Sensor Hub", guided: bool = True) -> None:
+    term.text("project_name", name)
     term.text("project_slug")
     term.text("project_description")
     term.text("author_name", "Ada Lovelace")
@@ -82,7 +82,7 @@ def _project_questions(term: Terminal, resource: str) -> None:
     term.text("resource_name", resource)
     term.text("resource_plural")
     term.text("resource_fields")
-    term.yes_no("guided", True)
+    term.yes_no("guided", guided)
 
 
 def _decision(term: Terminal, profile: dict) -> None:
@@ -168,14 +168,7 @@ def test_django_profile_overridden_to_flask(tmp_path):
 @pytest.mark.parametrize("guided", [False])
 def test_unguided_user_sees_no_decision_question(tmp_path, guided):
     term = Terminal(tmp_path / "svc")
-    term.text("project_name", "Plain Service")
-    for question in ("project_slug", "project_description", "author_name", "author_email"):
-        term.text(question)
-    term.choose("python_version", "3.12", "3.12")
-    term.text("resource_name", "order")
-    term.text("resource_plural")
-    term.text("resource_fields")
-    term.yes_no("guided", guided)
+    _project_questions(term, "order", name="Plain Service", guided=guided)
     term.child.expect("Framework")
     term.screen += ANSI.sub("", term.child.before + term.child.after)
     term.child.send("\r")
@@ -198,14 +191,8 @@ def test_help_example_names_and_kubernetes_yes_with_in_memory_limits(tmp_path):
     """The help's own example (project "Sensor Readings", resource sensor_reading) is accepted with
     its defaults, and "yes" to Kubernetes cannot be picked while rate limits are in memory."""
     term = Terminal(tmp_path / "readings")
-    term.text("project_name", "Sensor Readings")
-    for question in ("project_slug", "project_description", "author_name", "author_email"):
-        term.text(question)
-    term.choose("python_version", "3.12", "3.12")
-    term.text("resource_name", "sensor_reading")
-    term.text("resource_plural")  # the default, sensor_readings, equals the package name: allowed
-    term.text("resource_fields")
-    term.yes_no("guided", False)
+    # The default plural, sensor_readings, equals the package name: allowed.
+    _project_questions(term, "sensor_reading", name="Sensor Readings", guided=False)
     term.child.expect("Framework")
     term.child.send("\r")
     term.choose("database", "postgresql", "postgresql")
