@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import tempfile
 import tomllib
 from collections import Counter
@@ -15,17 +14,6 @@ import pytest
 import services
 
 
-def _git(cwd, *args: str) -> str:
-    done = subprocess.run(
-        ["git", "-c", "user.name=Test User", "-c", "user.email=test@example.com", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-    )
-    assert done.returncode == 0, f"git {' '.join(args)}: {done.stderr}"
-    return done.stdout
-
-
 @pytest.fixture(scope="session")
 def template_repo(tmp_path_factory):
     """A clone of the template with its history and release tags (recreated from releases.toml
@@ -33,13 +21,13 @@ def template_repo(tmp_path_factory):
     records (`_commit`) exists, so `copier update` and `make resource` can find it."""
     template = helpers.TEMPLATE
     clone = tmp_path_factory.mktemp("template") / "api-crossroads"
-    _git(template.parent, "clone", "--quiet", "--no-local", str(template), str(clone))
+    helpers.git(template.parent, "clone", "--quiet", "--no-local", str(template), str(clone))
     for release in tomllib.loads((template / "releases.toml").read_text())["release"]:
-        if not _git(clone, "tag", "--list", release["tag"]).strip():
-            _git(clone, "tag", release["tag"], release["commit"])
+        if not helpers.git(clone, "tag", "--list", release["tag"]).strip():
+            helpers.git(clone, "tag", release["tag"], release["commit"])
     # Changed against HEAD, staged or not (deletions and renames too), and new files.
-    changed = _git(template, "diff", "HEAD", "--name-only", "--no-renames", "-z").split("\0")
-    changed += _git(template, "ls-files", "--others", "--exclude-standard", "-z").split("\0")
+    changed = helpers.git(template, "diff", "HEAD", "--name-only", "--no-renames", "-z").split("\0")
+    changed += helpers.git(template, "ls-files", "--others", "--exclude-standard", "-z").split("\0")
     for name in filter(None, changed):
         target = clone / name
         if (template / name).exists():
@@ -47,9 +35,9 @@ def template_repo(tmp_path_factory):
             shutil.copy2(template / name, target)
         elif target.exists():
             target.unlink()
-    if _git(clone, "status", "--porcelain").strip():
-        _git(clone, "add", "--all")
-        _git(clone, "commit", "--quiet", "-m", "the working tree under test")
+    if helpers.git(clone, "status", "--porcelain").strip():
+        helpers.git(clone, "add", "--all")
+        helpers.git(clone, "commit", "--quiet", "-m", "the working tree under test")
     return clone
 
 
@@ -86,8 +74,8 @@ def storage_address(request):
 
 
 def pytest_configure(config):
-    """One figures file per run: the controller names it, and tells its xdist workers."""
-    """One cache of rendered projects per run, too (helpers.shared_project)."""
+    """One figures file and one cache of rendered projects (helpers.shared_project) per run: the
+    controller names them, and tells its xdist workers."""
     if hasattr(config, "workerinput"):
         os.environ["API_CROSSROADS_FIGURES"] = config.workerinput["figures"]
         os.environ["API_CROSSROADS_PROJECTS"] = config.workerinput["projects"]

@@ -22,9 +22,9 @@ import yaml
 TEMPLATE = Path(__file__).resolve().parent.parent
 UV = Path(sys.executable).with_name("uv")
 PYTHON_VERSIONS = ("3.11", "3.12", "3.13")
-# Jinja left in a rendered file: an expression, a statement or a comment opener.
 # What running a project writes (its venv, collected static files, caches), not the template.
 RUNTIME_FOLDERS = {".venv", "staticfiles", "instance", ".pytest_cache", ".mypy_cache", ".ruff_cache", "__pycache__"}
+# Jinja left in a rendered file: an expression, a statement or a comment opener.
 RESIDUE = re.compile(r"\{\{|\{%|\{#|\.jinja\b")
 
 
@@ -32,6 +32,18 @@ def copier_questions() -> dict[str, Any]:
     """The questions of copier.yml (settings, whose keys start with "_", left out)."""
     data = yaml.safe_load((TEMPLATE / "copier.yml").read_text())
     return {k: v for k, v in data.items() if not k.startswith("_")}
+
+
+def git(cwd: Path, *args: str) -> str:
+    """A git command in `cwd` as a test user; fails the test with git's message."""
+    done = subprocess.run(
+        ["git", "-c", "user.name=Test User", "-c", "user.email=test@example.com", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, f"git {' '.join(args)}: {done.stderr}"
+    return done.stdout
 
 
 def render(dst: Path, tasks: bool = False, **data: Any) -> Path:

@@ -11,14 +11,10 @@ from pathlib import Path
 import copier
 import pytest
 import yaml
-from helpers import UV, install, project_env, record_figure, run, uv_run
+from helpers import UV, git, install, project_env, record_figure, run, uv_run
 
 FIELDS = "title:str, pages:int, price:decimal?, published_on:date, status:choice(draft|published), in_print:bool"
 STACKS = [pytest.param(s, marks=pytest.mark.xdist_group(f"resource-{s}"), id=s) for s in ("django",)]
-
-
-def git(project: Path, *args: str) -> None:
-    run(["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args], project)
 
 
 def make(project: Path, *args: str) -> subprocess.CompletedProcess[str]:

@@ -15,19 +15,12 @@ from pathlib import Path
 
 import copier
 import pytest
-from helpers import TEMPLATE, install, run_own_tests, uv_run
+from helpers import TEMPLATE, git, install, run_own_tests, uv_run
 
 RELEASES = tomllib.loads((TEMPLATE / "releases.toml").read_text())["release"]
 PREVIOUS = RELEASES[-1]["tag"]
 OLDEST = next(r["tag"] for r in RELEASES if r.get("oldest_supported"))
-GIT_ID = ["-c", "user.name=Test User", "-c", "user.email=test@example.com"]
 MARKERS = ("<<<<<<< ", ">>>>>>> ")
-
-
-def git(cwd: Path, *args: str) -> str:
-    done = subprocess.run(["git", *GIT_ID, *args], cwd=cwd, capture_output=True, text=True)
-    assert done.returncode == 0, f"git {' '.join(args)}: {done.stderr}"
-    return done.stdout
 
 
 def generate(template: Path, destination: Path, tag: str, **data) -> Path:
