@@ -14,7 +14,12 @@ import yaml
 from helpers import UV, git, install, project_env, record_figure, run, uv_run
 
 FIELDS = "title:str, pages:int, price:decimal?, published_on:date, status:choice(draft|published), in_print:bool"
-STACKS = [pytest.param(s, marks=pytest.mark.xdist_group(f"resource-{s}"), id=s) for s in ("django",)]
+VARIANTS = {
+    "django": {"framework": "django"},
+    "flask": {"framework": "flask"},
+    "flask-mongodb": {"framework": "flask", "database": "mongodb"},
+}
+STACKS = [pytest.param(v, marks=pytest.mark.xdist_group(f"resource-{v}"), id=v) for v in VARIANTS]
 
 
 def make(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -25,10 +30,11 @@ def make(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
 def project(request, tmp_path_factory, template_repo) -> Path:
     """A project generated from a clone whose every commit is real (see conftest.template_repo)."""
     path = tmp_path_factory.mktemp("resource") / "shop"
+    (path.parent / "variant").write_text(request.param)
     copier.run_copy(
         str(template_repo),
         str(path),
-        data={"framework": request.param, "resource_name": "book"},
+        data={**VARIANTS[request.param], "resource_name": "book"},
         defaults=True,
         skip_tasks=True,
         quiet=True,
@@ -41,25 +47,54 @@ def project(request, tmp_path_factory, template_repo) -> Path:
     return path
 
 
+def variant(project: Path) -> str:
+    return (project.parent / "variant").read_text()
+
+
+def changed(project: Path) -> list[str]:
+    status = subprocess.run(["git", "status", "--porcelain"], cwd=project, capture_output=True, text=True).stdout
+    return sorted(line[3:] for line in status.splitlines())
+
+
 def test_make_resource_adds_a_green_resource(project):
     started = time.monotonic()
     make(project, "resource", "NAME=author", f"FIELDS={FIELDS}")
     uv_run(project, "pytest", "-q", "-p", "no:cacheprovider")
     elapsed = time.monotonic() - started
-    record_figure(f"make resource (django): command to green tests in {elapsed:.1f} s")
+    record_figure(f"make resource ({variant(project)}): command to green tests in {elapsed:.1f} s")
 
     added = yaml.safe_load((project / ".copier-answers.resource-author.yml").read_text())
     assert (added["resource_name"], added["resource_plural"]) == ("author", "authors")
-    status = subprocess.run(["git", "status", "--porcelain"], cwd=project, capture_output=True, text=True).stdout
-    changed = sorted(line[3:] for line in status.splitlines())
     slug = added["project_slug"]
-    assert changed == [".copier-answers.resource-author.yml", f"{slug}/authors/", "tests/test_authors.py"], changed
+    written = {
+        "django": [f"{slug}/authors/"],
+        "flask": ["migrations/versions/authors.py", f"src/{slug}/authors/"],
+        "flask-mongodb": [f"src/{slug}/authors/"],
+    }[variant(project)]
+    assert changed(project) == sorted([".copier-answers.resource-author.yml", *written, "tests/test_authors.py"])
 
     make(project, "lint")
     make(project, "typecheck")
-    uv_run(project, "python", "manage.py", "makemigrations", "--check", "--dry-run")
-    schema = uv_run(project, "python", "manage.py", "spectacular", "--validate").stdout
+    if added["framework"] == "django":
+        uv_run(project, "python", "manage.py", "makemigrations", "--check", "--dry-run")
+        schema = uv_run(project, "python", "manage.py", "spectacular", "--validate").stdout
+    else:
+        schema = uv_run(project, "flask", "--app", slug, "openapi", "print").stdout
     assert "/api/v1/authors/" in schema and "/api/v1/books/" in schema
+
+
+@pytest.mark.parametrize("project", [STACKS[1]], indirect=True)
+def test_a_flask_resource_migration_follows_the_head(project, tmp_path):
+    """The next resource's migration follows the last one, whoever wrote it; models and migrations agree."""
+    if not (project / ".copier-answers.resource-author.yml").exists():
+        make(project, "resource", "NAME=author", f"FIELDS={FIELDS}")
+    make(project, "resource", "NAME=publisher", "FIELDS=name:str, founded:int?")
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'migrated.sqlite3'}"}
+    flask = ["flask", "--app", yaml.safe_load((project / ".copier-answers.yml").read_text())["project_slug"], "db"]
+    assert uv_run(project, *flask, "heads", **env).stdout.split() == ["publishers", "(head)"]
+    uv_run(project, *flask, "upgrade", **env)
+    uv_run(project, *flask, "check", **env)  # "No new upgrade operations detected"
+    assert 'down_revision = "authors"' in (project / "migrations/versions/publishers.py").read_text()
 
 
 def test_copier_update_keeps_working_after_make_resource(project):
@@ -70,6 +105,5 @@ def test_copier_update_keeps_working_after_make_resource(project):
     copier = [str(UV.with_name("copier")), "update", "--trust", "--defaults", "--skip-tasks", "--vcs-ref=HEAD"]
     run(copier, project)
     run([*copier, "--answers-file", ".copier-answers.resource-author.yml"], project)
-    status = subprocess.run(["git", "status", "--porcelain"], cwd=project, capture_output=True, text=True).stdout
-    assert status == "", status
+    assert changed(project) == []
     uv_run(project, "pytest", "-q", "-p", "no:cacheprovider")
