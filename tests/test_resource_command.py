@@ -68,8 +68,8 @@ def test_make_resource_adds_a_green_resource(project):
     slug = added["project_slug"]
     written = {
         "django": [f"{slug}/authors/"],
-        "flask": ["migrations/versions/authors.py", f"src/{slug}/authors/"],
-        "flask-mongodb": [f"src/{slug}/authors/"],
+        "flask": ["migrations/versions/authors.py", f"src/{slug}/api/v1/authors.py", f"src/{slug}/authors/"],
+        "flask-mongodb": [f"src/{slug}/api/v1/authors.py", f"src/{slug}/authors/"],
     }[variant(project)]
     assert changed(project) == sorted([".copier-answers.resource-author.yml", *written, "tests/test_authors.py"])
 
