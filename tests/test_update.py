@@ -155,6 +155,25 @@ def test_conflicting_edit_is_marked_inline_keeping_both_sides(template_repo, tmp
     assert mine in merged, "the user's side of the conflict was dropped"
 
 
+@pytest.mark.parametrize("tag", sorted({PREVIOUS, OLDEST}))
+def test_an_edit_to_a_flask_resource_survives_its_new_layout(template_repo, tmp_path, tag):
+    """Since v0.3.0 a Flask resource's model and schemas live in its own package: the edits made
+    to its API module, model and schemas before are still there after the update (where the
+    template rewrote the same lines, between conflict markers), never dropped."""
+    project = generate(template_repo, tmp_path / "svc", tag, framework="flask")
+    notes = {}
+    for name in ("api/v1/items.py", "models.py", "schemas.py"):
+        path = next(project.glob(f"src/*/{name}"))
+        notes[path] = f"# Team note on {name}: reviewed by payments."
+        path.write_text(f"{path.read_text()}\n{notes[path]}\n")
+    git(project, "commit", "--quiet", "-am", "our notes")
+    update(project)
+    for path, note in notes.items():
+        assert note in path.read_text(), f"the user's edit to {path.name} was dropped"
+    assert not list(project.rglob("*.rej")), "update left .rej files"
+    assert next(project.glob("src/*/items/models.py")).exists()
+
+
 @pytest.mark.parametrize("stack", ["django", "flask"])
 def test_changing_an_answer_on_update_adds_the_feature(template_repo, tmp_path, stack):
     project = generate(template_repo, tmp_path / "svc", "HEAD", framework=stack, auth="none")
