@@ -22,13 +22,21 @@ VARIANTS = {
 STACKS = [pytest.param(v, marks=pytest.mark.xdist_group(f"resource-{v}"), id=v) for v in VARIANTS]
 
 
-def make(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return run(["make", *args], project, PATH=f"{UV.parent}:{project_env()['PATH']}")
+def make(project: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    path = f"{UV.parent}:{project_env()['PATH']}"
+    if check:
+        return run(["make", *args], project, PATH=path)
+    return subprocess.run(["make", *args], cwd=project, env=project_env(PATH=path), capture_output=True, text=True)
 
 
-@pytest.fixture(scope="module", params=STACKS)
+PROJECTS: dict[str, Path] = {}  # one per variant and worker, whatever order its tests run in
+
+
+@pytest.fixture(params=STACKS)
 def project(request, tmp_path_factory, template_repo) -> Path:
     """A project generated from a clone whose every commit is real (see conftest.template_repo)."""
+    if request.param in PROJECTS:
+        return PROJECTS[request.param]
     path = tmp_path_factory.mktemp("resource") / "shop"
     (path.parent / "variant").write_text(request.param)
     copier.run_copy(
@@ -44,6 +52,7 @@ def project(request, tmp_path_factory, template_repo) -> Path:
     git(path, "init", "-q", "-b", "main")
     git(path, "add", "-A")
     git(path, "commit", "-qm", "generated")
+    PROJECTS[request.param] = path
     return path
 
 
@@ -57,6 +66,7 @@ def changed(project: Path) -> list[str]:
 
 
 def test_make_resource_adds_a_green_resource(project):
+    before = set(changed(project))  # what another test of this project left (tests run in any order)
     started = time.monotonic()
     make(project, "resource", "NAME=author", f"FIELDS={FIELDS}")
     uv_run(project, "pytest", "-q", "-p", "no:cacheprovider")
@@ -71,7 +81,8 @@ def test_make_resource_adds_a_green_resource(project):
         "flask": ["migrations/versions/authors.py", f"src/{slug}/api/v1/authors.py", f"src/{slug}/authors/"],
         "flask-mongodb": [f"src/{slug}/api/v1/authors.py", f"src/{slug}/authors/"],
     }[variant(project)]
-    assert changed(project) == sorted([".copier-answers.resource-author.yml", *written, "tests/test_authors.py"])
+    expected = [".copier-answers.resource-author.yml", *written, "tests/test_authors.py"]
+    assert sorted(set(changed(project)) - before) == sorted(expected)
 
     make(project, "lint")
     make(project, "typecheck")
@@ -81,29 +92,30 @@ def test_make_resource_adds_a_green_resource(project):
     else:
         schema = uv_run(project, "flask", "--app", slug, "openapi", "print").stdout
     assert "/api/v1/authors/" in schema and "/api/v1/books/" in schema
+    problem = make(project, "resource", "NAME=author", check=False)
+    assert problem.returncode == 2 and "A resource named author exists already" in problem.stderr
 
 
 @pytest.mark.parametrize("project", [STACKS[1]], indirect=True)
 def test_a_flask_resource_migration_follows_the_head(project, tmp_path):
-    """The next resource's migration follows the last one, whoever wrote it; models and migrations agree."""
-    if not (project / ".copier-answers.resource-author.yml").exists():
-        make(project, "resource", "NAME=author", f"FIELDS={FIELDS}")
-    make(project, "resource", "NAME=publisher", "FIELDS=name:str, founded:int?")
+    """The next resource's migration follows the head, whoever wrote it; models and migrations agree."""
     env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'migrated.sqlite3'}"}
     flask = ["flask", "--app", yaml.safe_load((project / ".copier-answers.yml").read_text())["project_slug"], "db"]
+    head = uv_run(project, *flask, "heads", **env).stdout.split()[0]
+    make(project, "resource", "NAME=publisher", "FIELDS=name:str, founded:int?")
     assert uv_run(project, *flask, "heads", **env).stdout.split() == ["publishers", "(head)"]
+    assert f'down_revision = "{head}"' in (project / "migrations/versions/publishers.py").read_text()
     uv_run(project, *flask, "upgrade", **env)
     uv_run(project, *flask, "check", **env)  # "No new upgrade operations detected"
-    assert 'down_revision = "authors"' in (project / "migrations/versions/publishers.py").read_text()
 
 
 def test_copier_update_keeps_working_after_make_resource(project):
-    if not (project / ".copier-answers.resource-author.yml").exists():
-        make(project, "resource", "NAME=author", f"FIELDS={FIELDS}")
+    make(project, "resource", "NAME=editor", "FIELDS=name:str, email:email?")
     git(project, "add", "-A")
-    git(project, "commit", "-qm", "authors")
+    git(project, "commit", "-qm", "resources")
     copier = [str(UV.with_name("copier")), "update", "--trust", "--defaults", "--skip-tasks", "--vcs-ref=HEAD"]
     run(copier, project)
-    run([*copier, "--answers-file", ".copier-answers.resource-author.yml"], project)
+    for added in sorted(project.glob(".copier-answers.resource-*.yml")):
+        run([*copier, "--answers-file", added.name], project)
     assert changed(project) == []
     uv_run(project, "pytest", "-q", "-p", "no:cacheprovider")
