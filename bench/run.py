@@ -52,6 +52,9 @@ ENDPOINTS = {"health": "/health", "list": "/api/v1/items/"}
 SIZES = (10, 100)
 # generated ÷ baseline requests/s to reach; a DRF list does about twice a bare view's work.
 TARGET_RATIO = {("django", "list"): 0.7}
+# Issue 15: copier copy at cookiecutter-django's render time (0.59 s measured here), and from
+# copy to green tests in 5 s with a warm uv cache.
+GENERATION_TARGET_S, GREEN_TARGET_S = 0.6, 5.0
 
 
 @dataclass(frozen=True)
@@ -155,24 +158,31 @@ def generate(stack: str, dst: Path, ref: str = "HEAD") -> tuple[float, float]:
 
 
 COUNT_COMPILES = """
-import sys, copier, jinja2
-count, compile_ = 0, jinja2.Environment.compile
+import sys, time, copier, jinja2
+count, seconds, compile_ = 0, 0.0, jinja2.Environment.compile
 def counted(self, *args, **kwargs):
-    global count
+    global count, seconds
     count += 1
-    return compile_(self, *args, **kwargs)
+    start = time.perf_counter()
+    try:
+        return compile_(self, *args, **kwargs)
+    finally:
+        seconds += time.perf_counter() - start
 jinja2.Environment.compile = counted
+start = time.perf_counter()
 copier.run_copy(sys.argv[1], sys.argv[2], data={"framework": sys.argv[3]}, defaults=True,
                 skip_tasks=True, quiet=True, vcs_ref="HEAD")
-print(count)
+print(count, seconds, time.perf_counter() - start)
 """
 
 
-def jinja_compiles(stack: str, dst: Path) -> int:
+def jinja_compiles(stack: str, dst: Path) -> dict[str, float]:
     """How many Jinja templates (files, path names, answers' defaults, helps, validators) one
-    copier copy compiles: what its time mostly goes to."""
+    copier copy compiles, and the seconds that takes out of the whole copy (in-process, after
+    copier's import): what its time mostly goes to."""
     out = sh([sys.executable, "-c", COUNT_COMPILES, str(TEMPLATE), str(dst), stack], env=clean_env())
-    return int(out.strip().splitlines()[-1])
+    count, seconds, total = out.strip().splitlines()[-1].split()
+    return {"count": int(count), "seconds": float(seconds), "copy_seconds": float(total)}
 
 
 def install(project: Path) -> float:
@@ -181,8 +191,12 @@ def install(project: Path) -> float:
 
 
 def test(project: Path) -> float:
+    # pytest's temporary directories under the project's own folder: in the shared
+    # /tmp/pytest-of-<user>/ each session also deletes the oldest sessions' folders (those of any
+    # other test run on the machine), which is not this project's time.
     return timed(
-        [str(project / ".venv/bin/python"), "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+        [str(project / ".venv/bin/python"), "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+        + ["--basetemp", str(project / ".pytest-tmp")],
         cwd=project,
         env=clean_env(),
         timeout=900,
@@ -491,7 +505,9 @@ def bench_stack(stack: str, plan: Plan, work: Path, levers: bool, before: str | 
             "median": statistics.median(generations),
             "cpu_runs": generation_cpu,
             "cpu_median": statistics.median(generation_cpu),
-            "jinja_compiles": compiles,
+            "jinja_compiles": compiles["count"],
+            "jinja_compile_s": compiles["seconds"],
+            "in_process_copy_s": compiles["copy_seconds"],
         },
         "time_to_green_s": {
             "runs": greens,
@@ -519,11 +535,15 @@ def targets(results: dict) -> list[tuple[str, bool, str]]:
         )
         rows.append(
             (
-                f"{stack}: copier copy ≤ 1 s (median)",
-                r["generation_s"]["median"] <= 1.0,
+                f"{stack}: copier copy ≤ {GENERATION_TARGET_S} s (median)",
+                r["generation_s"]["median"] <= GENERATION_TARGET_S,
                 f"{r['generation_s']['median']:.2f} s",
             )
         )
+        if (green := r["time_to_green_s"]["median"]) is not None:
+            rows.append(
+                (f"{stack}: time to green ≤ {GREEN_TARGET_S} s (median)", green <= GREEN_TARGET_S, f"{green:.1f} s")
+            )
     return rows
 
 
@@ -558,7 +578,8 @@ def markdown(results: dict) -> str:
             )
     out += [
         "",
-        "| stack | copier copy (median wall; CPU) | Jinja compiles per copy | time to green (copy + install + tests) "
+        "| stack | copier copy (median wall; CPU) | Jinja compiles per copy (seconds of the in-process copy) "
+        "| time to green (copy + install + tests) "
         "| queries/list page (size 10 / 100) | start-up to first 200 gen / base | RSS per worker gen / base |",
         "|---|---:|---:|---:|---:|---:|---:|",
     ]
@@ -575,7 +596,8 @@ def markdown(results: dict) -> str:
         rss = {k: statistics.mean(v["worker_rss_mib"]) for k, v in s.items()}
         out.append(
             f"| {stack} | {gen['median']:.2f} s; {gen['cpu_median']:.2f} s (n={len(gen['runs'])}) "
-            f"| {gen['jinja_compiles']} | {green_text} "
+            f"| {gen['jinja_compiles']} ({gen['jinja_compile_s']:.2f} s of {gen['in_process_copy_s']:.2f} s) "
+            f"| {green_text} "
             f"| {' / '.join(map(str, r['queries_per_list_page'].values()))} "
             f"| {s['generated']['startup_s']:.2f} s / {s['baseline']['startup_s']:.2f} s "
             f"| {rss['generated']:.0f} MiB / {rss['baseline']:.0f} MiB |"
