@@ -14,10 +14,13 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import copier
 import yaml
+from jinja2 import FileSystemLoader, StrictUndefined
+from jinja2.sandbox import SandboxedEnvironment
 
 TEMPLATE = Path(__file__).resolve().parent.parent
 UV = Path(sys.executable).with_name("uv")
@@ -88,6 +91,13 @@ def _static_defaults() -> dict[str, Any]:
 
 
 STATIC_DEFAULTS = _static_defaults()
+# A resource unlike the default one, with a field of every type (some optional): the contract,
+# schemathesis and hostile suites serve it on each stack too.
+SENSOR = {
+    "resource_name": "sensor_reading",
+    "resource_fields": "sensor:str, value:decimal, reading:float?, count:int, unit:choice(c|f), taken_at:datetime, "
+    "taken_on:date?, active:bool, contact:email?, link:url?, serial:uuid?, notes:text?",
+}
 
 
 def shared_project(installed: bool = True, **data: Any) -> Path:
@@ -124,6 +134,35 @@ def choices(question: str) -> dict[str, Any]:
 
 def answers(project: Path) -> dict[str, Any]:
     return yaml.safe_load((project / ".copier-answers.yml").read_text())
+
+
+@functools.cache
+def fields_macro(name: str, argument: str = "spec"):
+    """A macro of includes/fields.jinja, run as copier runs it: sandboxed, strict, with the
+    filters copier adds (regex_search, from_json, ...)."""
+    env = SandboxedEnvironment(
+        loader=FileSystemLoader(TEMPLATE),
+        extensions=["jinja2_ansible_filters.AnsibleCoreFiltersExtension"],
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+    )
+    template = env.from_string(f"{{% from 'includes/fields.jinja' import {name} %}}{{{{ {name}({argument}) }}}}")
+    return template.render
+
+
+def parse_fields(spec: str) -> list[dict[str, Any]]:
+    """A `resource_fields` spec parsed as copier.yml parses it into its `fields` answer."""
+    return json.loads(fields_macro("parse")(spec=spec))
+
+
+def field_values(project: Path) -> SimpleNamespace:
+    """What a project's own tests send and expect of its resource's fields (FULL, OTHER, MINIMAL,
+    REQUIRED, DEFAULTS, INVALID, FILTERS, BAD_FILTERS, NEEDLES, ORDERED, SCHEMAS, ...: see
+    includes/fields.jinja's test_values), for its recorded spec; `fields` is the parsed spec."""
+    fields = parse_fields(answers(project)["resource_fields"])
+    values: dict[str, Any] = {"Any": Any}
+    exec(fields_macro("test_values", "fields, human")(fields=fields, human="one"), values)
+    return SimpleNamespace(fields=fields, **{name: value for name, value in values.items() if name.isupper()})
 
 
 def residue(project: Path) -> list[str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import functools
 import os
 import secrets
 import subprocess
@@ -18,12 +19,20 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
 
 import httpx
-from helpers import UV, answers, locked, project_env, uv_run
+from helpers import UV, answers, field_values, locked, project_env, uv_run
 from services import free_port
 
 USERNAME, PASSWORD = "contract", "contract-Passw0rd!"
+# Rate limits out of the way, for suites that send many requests (test_limits checks them).
+UNTHROTTLED = {
+    "THROTTLE_ANON_RATE": "100000/minute",
+    "THROTTLE_USER_RATE": "100000/minute",
+    "RATELIMIT_DEFAULT": "100000 per minute",
+    "RATELIMIT_AUTH": "100000 per minute",
+}
 
 
 @dataclass
@@ -40,6 +49,11 @@ class Live:
     @property
     def collection(self) -> str:
         return f"/api/v1/{self.answers['resource_plural']}/"
+
+    @functools.cached_property
+    def values(self) -> SimpleNamespace:
+        """Valid and invalid values of the resource's own fields (helpers.field_values)."""
+        return field_values(self.project)
 
     def token(self) -> dict[str, str]:
         """Authorization headers for the chosen auth (empty when auth is none)."""

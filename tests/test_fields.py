@@ -4,18 +4,13 @@ always render, and for a sample per run pass their own tests."""
 
 from __future__ import annotations
 
-import functools
-import json
 import re
 from pathlib import Path
-from typing import Any
 
 import pytest
-from helpers import TEMPLATE, answers, install, render, residue, shared_project, uv_run
+from helpers import answers, fields_macro, install, parse_fields, render, residue, shared_project, uv_run
 from hypothesis import HealthCheck, Phase, given, note, settings
 from hypothesis import strategies as st
-from jinja2 import FileSystemLoader, StrictUndefined
-from jinja2.sandbox import SandboxedEnvironment
 from services import fresh_database
 
 TYPES = ["str", "text", "int", "decimal", "float", "bool", "date", "datetime", "email", "url", "uuid"]
@@ -31,26 +26,8 @@ EVERY_TYPE = ", ".join(
 )
 
 
-@functools.cache
-def _macro(name: str, argument: str = "spec"):
-    """A macro of includes/fields.jinja, run as copier runs it: sandboxed, strict, with the
-    filters copier adds (regex_search, from_json, ...)."""
-    env = SandboxedEnvironment(
-        loader=FileSystemLoader(TEMPLATE),
-        extensions=["jinja2_ansible_filters.AnsibleCoreFiltersExtension"],
-        undefined=StrictUndefined,
-        keep_trailing_newline=True,
-    )
-    template = env.from_string(f"{{% from 'includes/fields.jinja' import {name} %}}{{{{ {name}({argument}) }}}}")
-    return template.render
-
-
 def check(spec: str) -> str:
-    return _macro("check")(spec=spec).strip()
-
-
-def parse(spec: str) -> list[dict[str, Any]]:
-    return json.loads(_macro("parse")(spec=spec))
+    return fields_macro("check")(spec=spec).strip()
 
 
 # ------------------------------------------------------------------ the checks, one by one
@@ -98,7 +75,7 @@ def test_copier_refuses_a_bad_spec_before_writing_anything(tmp_path):
 def test_the_default_spec_parses_to_the_resource_of_before():
     default = "name:str, description:text?, is_active:bool"
     assert check(default) == ""
-    fields = {f["name"]: f for f in parse(default)}
+    fields = {f["name"]: f for f in parse_fields(default)}
     assert list(fields) == ["name", "description", "is_active"]
     name = fields["name"]
     assert (name["required"], name["sortable"], name["lookups"]) == (True, True, ["exact"])
@@ -107,7 +84,7 @@ def test_the_default_spec_parses_to_the_resource_of_before():
 
 
 def test_optional_marks_and_choice_defaults():
-    fields = {f["name"]: f for f in parse("a:bool?, b:int?, c:choice(x|y), d:email?, e:date")}
+    fields = {f["name"]: f for f in parse_fields("a:bool?, b:int?, c:choice(x|y), d:email?, e:date")}
     assert fields["a"]["default"] is False and not fields["a"]["nullable"]
     assert fields["b"]["default"] is None and fields["b"]["nullable"]
     assert (fields["c"]["choices"], fields["c"]["default"], fields["c"]["required"]) == (["x", "y"], "x", False)
@@ -116,12 +93,12 @@ def test_optional_marks_and_choice_defaults():
 
 
 def test_readme_fragments_say_what_the_list_takes():
-    default = parse("name:str, description:text?, is_active:bool")
-    assert _macro("query_parameters", "fields")(fields=default) == (
+    default = parse_fields("name:str, description:text?, is_active:bool")
+    assert fields_macro("query_parameters", "fields")(fields=default) == (
         "`?search=` (name and description), `?name=`, `?is_active=true|false` and "
         "`?ordering=` (`id`, `name`, `created_at`, `updated_at`)"
     )
-    rows = _macro("field_rows", "fields")(fields=parse("status:choice(a|b), price:decimal?")).splitlines()
+    rows = fields_macro("field_rows", "fields")(fields=parse_fields("status:choice(a|b), price:decimal?")).splitlines()
     assert rows[0].startswith("| `status` | choice(a\\|b) | ") and rows[0].endswith('optional, default `"a"` |')
     assert rows[1].endswith("optional, default `null` |")
 
@@ -159,7 +136,7 @@ def specs(draw) -> tuple[str, list[tuple[str, str, bool, list[str]]]]:
 def test_every_valid_spec_is_accepted_and_parsed_back(case):
     spec, expected = case
     assert check(spec) == "", spec
-    parsed = [(f["name"], f["type"], f["optional"], f["choices"]) for f in parse(spec)]
+    parsed = [(f["name"], f["type"], f["optional"], f["choices"]) for f in parse_fields(spec)]
     assert parsed == expected
 
 

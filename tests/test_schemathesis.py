@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from helpers import install, record_figure, render
-from live import serve
+from live import UNTHROTTLED, serve
 
 SCHEMATHESIS = str(Path(sys.executable).with_name("schemathesis"))
 SEED, EXAMPLES = 42, 25
@@ -37,13 +37,7 @@ def test_schemathesis_finds_nothing(tmp_path, stack, monkeypatch):
     if stack == "flask-mongomock":
         monkeypatch.setenv("MONGO_URI", "mongomock://localhost/fuzz")
         workers["workers"] = 1
-    unthrottled = {
-        "THROTTLE_ANON_RATE": "100000/minute",
-        "THROTTLE_USER_RATE": "100000/minute",
-        "RATELIMIT_DEFAULT": "100000 per minute",
-        "RATELIMIT_AUTH": "100000 per minute",
-    }
-    with serve(project, **workers, **unthrottled) as live:
+    with serve(project, **workers, **UNTHROTTLED) as live:
         auth = live.token()
         done = subprocess.run(
             [
