@@ -155,11 +155,11 @@ def parse_fields(spec: str) -> list[dict[str, Any]]:
     return json.loads(fields_macro("parse")(spec=spec))
 
 
-def field_values(project: Path) -> SimpleNamespace:
-    """What a project's own tests send and expect of its resource's fields (FULL, OTHER, MINIMAL,
-    REQUIRED, DEFAULTS, INVALID, FILTERS, BAD_FILTERS, NEEDLES, ORDERED, SCHEMAS, ...: see
-    includes/fields.jinja's test_values), for its recorded spec; `fields` is the parsed spec."""
-    fields = parse_fields(answers(project)["resource_fields"])
+def field_values(spec: str) -> SimpleNamespace:
+    """What a project's own tests send and expect of its resource's fields, for its spec (FULL,
+    OTHER, MINIMAL, REQUIRED, DEFAULTS, INVALID, FILTERS, BAD_FILTERS, NEEDLES, ORDERED, SCHEMAS,
+    ...: see includes/fields.jinja's test_values); `fields` is the parsed spec."""
+    fields = parse_fields(spec)
     values: dict[str, Any] = {"Any": Any}
     exec(fields_macro("test_values", "fields, human")(fields=fields, human="one"), values)
     return SimpleNamespace(fields=fields, **{name: value for name, value in values.items() if name.isupper()})

@@ -53,7 +53,7 @@ class Live:
     @functools.cached_property
     def values(self) -> SimpleNamespace:
         """Valid and invalid values of the resource's own fields (helpers.field_values)."""
-        return field_values(self.project)
+        return field_values(self.answers["resource_fields"])
 
     def token(self) -> dict[str, str]:
         """Authorization headers for the chosen auth (empty when auth is none)."""
