@@ -199,15 +199,41 @@ def test_a_random_spec_renders_a_green_django_project(tmp_path_factory, case):
     assert_green(path, "items")
 
 
+def assert_flask_green(path: Path, typecheck: bool = False) -> None:
+    """A Flask project rendered clean, lint-clean (and type-clean if asked), its migration matching
+    its model, and its whole suite green."""
+    assert residue(path) == []
+    uv_run(path, "ruff", "check", ".")
+    uv_run(path, "ruff", "format", "--check", ".")
+    if typecheck:
+        uv_run(path, "mypy")
+    done = uv_run(path, "pytest", "-q", "-p", "no:cacheprovider")
+    assert re.search(r"\d+ passed", done.stdout) and " failed" not in done.stdout, done.stdout[-3000:]
+
+
 @pytest.mark.xdist_group("fields-flask")
 @pytest.mark.parametrize("database", ["postgresql", "mongodb"])
 def test_every_type_on_flask_passes_its_own_tests(database):
     """Flask (SQLAlchemy on SQLite, or MongoDB on mongomock): the resource's files lint- and
     type-clean, its migration matching its model, and the project's whole suite green."""
     path = shared_project(framework="flask", database=database, resource_name="book", resource_fields=EVERY_TYPE)
-    assert residue(path) == []
-    uv_run(path, "ruff", "check", ".")
-    uv_run(path, "ruff", "format", "--check", ".")
-    uv_run(path, "mypy")
-    done = uv_run(path, "pytest", "-q", "-p", "no:cacheprovider")
-    assert re.search(r"\d+ passed", done.stdout) and " failed" not in done.stdout, done.stdout[-3000:]
+    assert_flask_green(path, typecheck=True)
+
+
+@pytest.mark.parametrize(
+    "database",
+    [pytest.param(db, marks=pytest.mark.xdist_group(f"fields-flask-{db}-random")) for db in ("postgresql", "mongodb")],
+)
+@settings(
+    max_examples=1, deadline=None, database=None, phases=[Phase.generate], suppress_health_check=list(HealthCheck)
+)
+@given(case=specs())
+def test_a_random_spec_renders_a_green_flask_project(tmp_path_factory, database, case):
+    """One random spec a run per database (SQLAlchemy on SQLite, MongoDB on mongomock); the spec is printed."""
+    spec, _ = case
+    note(f"resource_fields={spec!r}")
+    path = render(
+        tmp_path_factory.mktemp("fields") / "project", framework="flask", database=database, resource_fields=spec
+    )
+    install(path)
+    assert_flask_green(path)
