@@ -198,6 +198,22 @@ def catalogue(collection: str, values) -> list[tuple[str, str, str, dict]]:
     return cases
 
 
+# Values no field, whatever its type, may answer with a 5xx (JSON literals), and query values no filter may.
+FIELD_VALUES = {
+    "huge-int": BIG_INT.encode(),
+    "huge-negative-int": b"-" + BIG_INT.encode(),
+    "huge-exponent": b"1e999",
+    "nan": b"NaN",
+    "huge-decimal-text": f'"{BIG_INT}.99"'.encode(),
+    "far-future": b'"99999-12-31T00:00:00Z"',
+    "year-zero": b'"0000-01-01T00:00:00Z"',
+    "long-text": b'"' + b"x" * 100000 + b'"',
+    "nul": b'"a\\u0000b"',
+    "lone-surrogate": b'"\\ud800"',
+    "operator-object": b'{"$gt": ""}',
+    "list": b"[1]",
+}
+QUERY_VALUES = [BIG_INT, f"-{BIG_INT}", "1e999", "NaN", "a\x00b", "x" * 3000, "0000-01-01", "99999-12-31T00:00:00Z"]
 # The cases' ids (each server builds its own catalogue, for its own resource).
 CASES = [case[0] for case in catalogue("/api/v1/items/", field_values(STATIC_DEFAULTS["resource_fields"]))]
 # Writes with a forged identity must be refused; harmless reads may succeed.
@@ -302,6 +318,29 @@ def test_hostile_request_gets_a_json_4xx_never_a_5xx(server, case):
         assert error_status(response.json()) == response.status_code
     elif case.startswith(MUST_FAIL):
         pytest.fail(f"{method} {path} was accepted ({response.status_code}): {response.text[:300]}")
+
+
+def test_hostile_values_in_every_field_and_filter(server):
+    live, auth, _ = server
+    if live.answers.get("restless"):
+        pytest.skip("JSON:API bodies: test_contract_restless.py")
+    problems = []
+
+    def check(response, what: str) -> None:
+        if response.status_code >= 500 or (
+            response.status_code >= 400 and not response.headers.get("content-type", "").startswith(JSON_TYPES)
+        ):
+            problems.append(f"{what} -> {response.status_code}: {response.text[:200]}")
+
+    headers = {**auth, "Content-Type": "application/json"}
+    for field in live.values.fields:
+        for case, value in FIELD_VALUES.items():
+            body = raw(live.values, field["name"], value)
+            check(live.client.post(live.collection, content=body, headers=headers), f"POST {field['name']}={case}")
+    for parameter in live.values.FILTERS:
+        for value in QUERY_VALUES:
+            check(live.client.get(live.collection, params={parameter: value}), f"GET ?{parameter}={value[:20]!r}")
+    assert problems == []
 
 
 def test_the_server_still_answers_after_the_catalogue(server):
