@@ -73,6 +73,18 @@ def storage_address(request):
     return address
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """pytest-xdist (3.8) groups `xdist_group` tests by an "@group" suffix it writes to
+    `item._nodeid`, which pytest 9.2 no longer reads (a node id lives in `item._id`): without this
+    every mark is ignored, tests are dealt out one by one, and both workers start their own copy
+    of a module's servers. Moves the suffix to where pytest reads it; a no-op where it already is."""
+    for item in items:
+        suffixed = vars(item).get("_nodeid")
+        if suffixed and suffixed != item.nodeid and hasattr(item, "_id"):
+            item._id = type(item._id).parse(suffixed)
+
+
 def pytest_configure(config):
     """One figures file and one cache of rendered projects (helpers.shared_project) per run: the
     controller names them, and tells its xdist workers."""
