@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import os
 import shutil
 import tempfile
@@ -82,7 +83,8 @@ def pytest_collection_modifyitems(items):
     for item in items:
         suffixed = vars(item).get("_nodeid")
         if suffixed and suffixed != item.nodeid and hasattr(item, "_id"):
-            item._id = type(item._id).parse(suffixed)
+            item._id = copy.copy(item._id)
+            object.__setattr__(item._id, "_str_cache", suffixed)  # its str(); path, names and params kept
 
 
 def pytest_configure(config):

@@ -128,8 +128,8 @@ def test_crud_round_trip(live, auth):
     assert item["created_at"] and item["updated_at"]
     url = f"{live.collection}{item['id']}/"
     assert live.client.get(url).json() == item
-    # Every field changed, the optional text blanked.
-    changed = {**values.OTHER, **{name: "" for name in values.TRIMMED if values.DEFAULTS.get(name) == ""}}
+    # Every field changed, the optional strings (text, email, url) blanked.
+    changed = {**values.OTHER, **{name: "" for name, default in values.DEFAULTS.items() if default == ""}}
     put = live.client.put(url, json=changed, headers=auth)
     assert put.status_code == 200 and same(live, put.json(), changed), put.text
     first = next(iter(values.FULL))
