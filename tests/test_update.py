@@ -157,7 +157,7 @@ def test_conflicting_edit_is_marked_inline_keeping_both_sides(template_repo, tmp
 
 @pytest.mark.parametrize("tag", sorted({PREVIOUS, OLDEST}))
 def test_an_edit_to_a_flask_resource_survives_its_new_layout(template_repo, tmp_path, tag):
-    """Since v0.3.0 a Flask resource's model and schemas live in its own package: the edits made
+    """A Flask resource's model and schemas now live in its own package: the edits made
     to its API module, model and schemas before are still there after the update (where the
     template rewrote the same lines, between conflict markers), never dropped."""
     project = generate(template_repo, tmp_path / "svc", tag, framework="flask")
