@@ -23,6 +23,15 @@ class StrictBooleanField(serializers.BooleanField):
         return data
 
 
+class StrictUUIDField(serializers.UUIDField):
+    """A UUIDField that takes a UUID string only, not a number (DRF reads 5 as ...0005)."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid", value=data)
+        return super().to_internal_value(data)
+
+
 class StrictModelSerializer(serializers.ModelSerializer):
     """A ModelSerializer that refuses fields it does not know: a typo is an error, not a no-op."""
 
@@ -31,6 +40,7 @@ class StrictModelSerializer(serializers.ModelSerializer):
         models.CharField: StrictCharField,
         models.TextField: StrictCharField,
         models.BooleanField: StrictBooleanField,
+        models.UUIDField: StrictUUIDField,
     }
 
     def to_internal_value(self, data):
