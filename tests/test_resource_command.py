@@ -38,7 +38,6 @@ def project(request, tmp_path_factory, template_repo) -> Path:
     if request.param in PROJECTS:
         return PROJECTS[request.param]
     path = tmp_path_factory.mktemp("resource") / "shop"
-    (path.parent / "variant").write_text(request.param)
     copier.run_copy(
         str(template_repo),
         str(path),
@@ -57,12 +56,11 @@ def project(request, tmp_path_factory, template_repo) -> Path:
 
 
 def variant(project: Path) -> str:
-    return (project.parent / "variant").read_text()
+    return next(name for name, path in PROJECTS.items() if path == project)
 
 
 def changed(project: Path) -> list[str]:
-    status = subprocess.run(["git", "status", "--porcelain"], cwd=project, capture_output=True, text=True).stdout
-    return sorted(line[3:] for line in status.splitlines())
+    return sorted(line[3:] for line in git(project, "status", "--porcelain").splitlines())
 
 
 def test_make_resource_adds_a_green_resource(project):
