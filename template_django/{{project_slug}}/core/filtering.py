@@ -59,11 +59,25 @@ class DecimalFilter(filters.NumberFilter):
         return None  # the pattern bounds it
 
 
+class WholeNumberField(forms.IntegerField):
+    """A whole number as int() reads it, as Flask's filter does: not "7.0", which Django's
+    IntegerField takes (it drops a trailing ".0")."""
+
+    def to_python(self, value):
+        if value not in self.empty_values:
+            try:
+                int(value)
+            except ValueError:
+                message = self.error_messages["invalid"]
+                raise forms.ValidationError(message, code="invalid") from None
+        return super().to_python(value)
+
+
 @extend_schema_field(OpenApiTypes.INT)
 class IntegerFilter(filters.NumberFilter):
-    """An integer field's filter: a whole number ("7", not "7.5" or "1e3")."""
+    """An integer field's filter: a whole number ("7", not "7.5", "7.0" or "1e3")."""
 
-    field_class = forms.IntegerField
+    field_class = WholeNumberField
 
     def get_max_validator(self):
         return None
