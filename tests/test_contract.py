@@ -140,6 +140,17 @@ def test_crud_round_trip(live, auth):
     error(live.client.get(url), 404, "not_found")
 
 
+def test_put_keeps_the_fields_it_omits(live, auth):
+    """PUT with only the required fields changes those and leaves every other field as it was
+    (DRF's rule), rather than resetting them to the defaults a create fills in."""
+    values = live.values
+    item = create(live, auth, **values.FULL)
+    assert not same(live, {**values.FULL, **values.DEFAULTS}, values.FULL), "FULL must differ from DEFAULTS"
+    sent = {name: values.OTHER[name] for name in values.REQUIRED}
+    put = live.client.put(f"{live.collection}{item['id']}/", json=sent, headers=auth)
+    assert put.status_code == 200 and same(live, put.json(), {**values.FULL, **sent}), put.text
+
+
 def test_omitted_fields_read_back_as_their_defaults(live, auth):
     values = live.values
     item = create(live, auth)
@@ -225,6 +236,22 @@ def test_filters_search_and_ordering(live, auth):
     assert ids(live, ordering="password; drop table") == [low, high]
     found = {create(live, auth, **{field: needle})["id"] for field, needle in values.NEEDLES.items()}
     assert set(ids(live, search="NEEDLE")) == found, "each searched field, ignoring case"
+
+
+def test_an_empty_filter_is_not_applied(live, auth):
+    """`?name=` for any filter, search or ordering lists what no parameter lists, as each
+    parameter's `allowEmptyValue` says; an empty page or page size is refused."""
+    if not ids(live):
+        create(live, auth)
+    everything = ids(live)
+    for parameter in [*live.values.FILTERS, "search", "ordering"]:
+        assert ids(live, **{parameter: ""}) == everything, parameter
+    schema = live.client.get("/api/schema/", params={"format": "json"}).json()
+    listed = schema["paths"][live.collection]["get"]["parameters"]
+    empty = {p["name"] for p in listed if p.get("allowEmptyValue")}
+    assert empty == {*live.values.FILTERS, "search", "ordering"} & {p["name"] for p in listed}, empty
+    error(live.client.get(live.collection, params={"page_size": ""}), 400, "invalid")
+    error(live.client.get(live.collection, params={"page": ""}), 404, "not_found")
 
 
 def test_invalid_filter_value_is_400(live):

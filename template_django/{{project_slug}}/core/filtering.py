@@ -1,6 +1,17 @@
-"""django-filter's backend, skipped on a list request that names none of the view's filters."""
+"""django-filter's backend, skipped on a list request that names none of the view's filters; and
+the filters of numbers, which take what the OpenAPI document says (django-filter's own read any
+number below 1e50 through a Decimal, and document it as a number)."""
 
+import re
+
+from django import forms
+from django.db import models
+from django_filters import rest_framework as filters
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+from .serializers import decimal_schema
 
 
 class FilterBackend(DjangoFilterBackend):
@@ -18,3 +29,79 @@ class FilterBackend(DjangoFilterBackend):
         ):
             return queryset
         return super().filter_queryset(request, queryset, view)
+
+
+class PatternDecimalField(forms.DecimalField):
+    """A decimal written as a decimal field's values are: "12.50", not "1e1" or " 12"."""
+
+    def __init__(self, *, max_digits: int, decimal_places: int, **kwargs):
+        super().__init__(max_digits=max_digits, decimal_places=decimal_places, **kwargs)
+        self.pattern = re.compile(decimal_schema(max_digits, decimal_places)["pattern"])
+
+    def to_python(self, value):
+        if value not in self.empty_values and not self.pattern.fullmatch(str(value)):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
+class DecimalFilter(filters.NumberFilter):
+    """A decimal field's filter: a value written as the field's own (use it in a FilterSet's
+    `filter_overrides` for models.DecimalField, with the field's digits as `extra`)."""
+
+    field_class = PatternDecimalField
+
+    def __init__(self, *args, max_digits: int, decimal_places: int, **kwargs):
+        super().__init__(*args, max_digits=max_digits, decimal_places=decimal_places, **kwargs)
+        # Documented with its own pattern (from its digits), as StrictDecimalField is.
+        extend_schema_field(decimal_schema(max_digits, decimal_places))(self)
+
+    def get_max_validator(self):
+        return None  # the pattern bounds it
+
+
+class WholeNumberField(forms.IntegerField):
+    """A whole number as int() reads it, as Flask's filter does: not "7.0", which Django's
+    IntegerField takes (it drops a trailing ".0")."""
+
+    def to_python(self, value):
+        if value not in self.empty_values:
+            try:
+                int(value)
+            except ValueError:
+                message = self.error_messages["invalid"]
+                raise forms.ValidationError(message, code="invalid") from None
+        return super().to_python(value)
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class IntegerFilter(filters.NumberFilter):
+    """An integer field's filter: a whole number ("7", not "7.5", "7.0" or "1e3")."""
+
+    field_class = WholeNumberField
+
+    def get_max_validator(self):
+        return None
+
+
+@extend_schema_field(OpenApiTypes.DOUBLE)
+class FloatFilter(filters.NumberFilter):
+    """A float field's filter: any finite number, as the field holds (not capped at 1e50)."""
+
+    field_class = forms.FloatField
+
+    def get_max_validator(self):
+        return None
+
+
+# A FilterSet's Meta.filter_overrides for the numbers of its model.
+NUMBER_FILTERS = {
+    models.DecimalField: {
+        "filter_class": DecimalFilter,
+        "extra": lambda field: {
+            "max_digits": field.max_digits,
+            "decimal_places": field.decimal_places,
+        },
+    },
+    models.FloatField: {"filter_class": FloatFilter},
+    models.IntegerField: {"filter_class": IntegerFilter},
+}
