@@ -19,6 +19,9 @@ VARIANTS = {
     "flask": {"framework": "flask"},
     "flask-mongodb": {"framework": "flask", "database": "mongodb"},
 }
+# The first resource's fields: long enough that the answers file wraps them onto a second line,
+# which `make resource` must not carry into the next resource's answers.
+FIRST_FIELDS = "title:str, subtitle:text?, pages:int, isbn:str?, published_on:date?, in_print:bool, notes:text?"
 STACKS = [pytest.param(v, marks=pytest.mark.xdist_group(f"resource-{v}"), id=v) for v in VARIANTS]
 
 
@@ -41,12 +44,13 @@ def project(request, tmp_path_factory, template_repo) -> Path:
     copier.run_copy(
         str(template_repo),
         str(path),
-        data={**VARIANTS[request.param], "resource_name": "book"},
+        data={**VARIANTS[request.param], "resource_name": "book", "resource_fields": FIRST_FIELDS},
         defaults=True,
         skip_tasks=True,
         quiet=True,
         vcs_ref="HEAD",
     )
+    assert "\n    " in (path / ".copier-answers.yml").read_text()  # a wrapped answer
     install(path)
     git(path, "init", "-q", "-b", "main")
     git(path, "add", "-A")
