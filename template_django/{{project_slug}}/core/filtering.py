@@ -44,7 +44,14 @@ class PatternDecimalField(forms.DecimalField):
         return super().to_python(value)
 
 
-class DecimalFilter(filters.NumberFilter):
+class UncappedNumberFilter(filters.NumberFilter):
+    """django-filter's NumberFilter without its 1e50 cap: each subclass's form field bounds it."""
+
+    def get_max_validator(self):
+        return None
+
+
+class DecimalFilter(UncappedNumberFilter):
     """A decimal field's filter: a value written as the field's own (use it in a FilterSet's
     `filter_overrides` for models.DecimalField, with the field's digits as `extra`)."""
 
@@ -54,9 +61,6 @@ class DecimalFilter(filters.NumberFilter):
         super().__init__(*args, max_digits=max_digits, decimal_places=decimal_places, **kwargs)
         # Documented with its own pattern (from its digits), as StrictDecimalField is.
         extend_schema_field(decimal_schema(max_digits, decimal_places))(self)
-
-    def get_max_validator(self):
-        return None  # the pattern bounds it
 
 
 class WholeNumberField(forms.IntegerField):
@@ -74,23 +78,17 @@ class WholeNumberField(forms.IntegerField):
 
 
 @extend_schema_field(OpenApiTypes.INT)
-class IntegerFilter(filters.NumberFilter):
+class IntegerFilter(UncappedNumberFilter):
     """An integer field's filter: a whole number ("7", not "7.5", "7.0" or "1e3")."""
 
     field_class = WholeNumberField
 
-    def get_max_validator(self):
-        return None
-
 
 @extend_schema_field(OpenApiTypes.DOUBLE)
-class FloatFilter(filters.NumberFilter):
+class FloatFilter(UncappedNumberFilter):
     """A float field's filter: any finite number, as the field holds (not capped at 1e50)."""
 
     field_class = forms.FloatField
-
-    def get_max_validator(self):
-        return None
 
 
 # A FilterSet's Meta.filter_overrides for the numbers of its model.
