@@ -18,8 +18,9 @@ import pytest
 from helpers import TEMPLATE, git, install, run_own_tests, uv_run
 
 RELEASES = tomllib.loads((TEMPLATE / "releases.toml").read_text())["release"]
-PREVIOUS = RELEASES[-1]["tag"]
-OLDEST = next(r["tag"] for r in RELEASES if r.get("oldest_supported"))
+# Every release a project may still be on, oldest supported first: each is updated to HEAD.
+SUPPORTED = [r["tag"] for r in RELEASES][next(i for i, r in enumerate(RELEASES) if r.get("oldest_supported")) :]
+OLDEST = SUPPORTED[0]
 MARKERS = ("<<<<<<< ", ">>>>>>> ")
 
 
@@ -76,7 +77,7 @@ def user_edits(project: Path, stack: str) -> dict[str, str]:
     return edits
 
 
-@pytest.mark.parametrize("tag", sorted({PREVIOUS, OLDEST}))
+@pytest.mark.parametrize("tag", SUPPORTED)
 @pytest.mark.parametrize("stack", ["django", "flask"])
 def test_update_keeps_user_edits_and_secrets(template_repo, tmp_path, stack, tag):
     project = generate(template_repo, tmp_path / "svc", tag, framework=stack)
@@ -155,7 +156,7 @@ def test_conflicting_edit_is_marked_inline_keeping_both_sides(template_repo, tmp
     assert mine in merged, "the user's side of the conflict was dropped"
 
 
-@pytest.mark.parametrize("tag", sorted({PREVIOUS, OLDEST}))
+@pytest.mark.parametrize("tag", SUPPORTED)
 def test_an_edit_to_a_flask_resource_survives_its_new_layout(template_repo, tmp_path, tag):
     """A Flask resource's model and schemas now live in its own package: the edits made
     to its API module, model and schemas before are still there after the update (where the
