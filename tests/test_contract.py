@@ -238,6 +238,28 @@ def test_filters_search_and_ordering(live, auth):
     assert set(ids(live, search="NEEDLE")) == found, "each searched field, ignoring case"
 
 
+def test_search_takes_each_term_and_text_filters_are_trimmed(live, auth):
+    """`?search=red,needle` lists the objects that hold each term in one of their searched
+    fields, in any order (DRF's SearchFilter); a text filter's value is trimmed, as the field's."""
+    values = live.values
+    purge(live, auth)
+    held = {create(live, auth, **{field: needle})["id"]: needle.lower() for field, needle in values.NEEDLES.items()}
+    both = {id for id, text in held.items() if "red" in text and "needle" in text}
+    assert both, "a needle holds both words"
+    assert set(ids(live, search="NEEDLE, red")) == set(ids(live, search="red needle")) == both
+    assert set(ids(live, search="  needle  ")) == set(held)
+    assert ids(live, search="needle absent") == []
+    types = {f["name"]: f["type"] for f in values.fields}
+    purge(live, auth)
+    low, high = create(live, auth, **values.FULL)["id"], create(live, auth, **values.OTHER)["id"]
+    texts = [f for p, f in values.FILTERS.items() if p == f and types[f] in ("str", "email")]
+    texts = [f for f in texts if values.FULL[f] != values.OTHER[f]]
+    assert texts, "a text field to filter on"
+    for field in texts:
+        assert ids(live, **{field: f"  {values.FULL[field]} "}) == [low], field
+        assert ids(live, **{field: " "}) == [low, high], field
+
+
 def test_an_empty_filter_is_not_applied(live, auth):
     """`?name=` for any filter, search or ordering lists what no parameter lists, as each
     parameter's `allowEmptyValue` says; an empty page or page size is refused."""
