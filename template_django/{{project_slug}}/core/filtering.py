@@ -1,13 +1,17 @@
 """django-filter's backend, skipped on a list request that names none of the view's filters; DRF's
-search with a cap on its terms; and the filters of numbers, which take what the OpenAPI document
-says (django-filter's own read any number below 1e50 through a Decimal, and document it as a
-number)."""
+search with a cap on its terms; and the filters every resource's FilterSet shares: numbers, which
+take what the OpenAPI document says (django-filter's own read any number below 1e50 through a
+Decimal, and document it as a number), date-times with their UTC offset, and true / false."""
 
 import re
+from datetime import UTC
 
 from django import forms
 from django.db import models
+from django.utils.dateparse import parse_datetime
+from django.utils.timezone import is_naive
 from django_filters import rest_framework as filters
+from django_filters.fields import IsoDateTimeField
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -107,6 +111,40 @@ class FloatFilter(UncappedNumberFilter):
     """A float field's filter: any finite number, as the field holds (not capped at 1e50)."""
 
     field_class = forms.FloatField
+
+
+class UTCDateTimeField(IsoDateTimeField):
+    """A date-time with its UTC offset that UTC can hold: one without an offset (which
+    django-filter reads in the server's time zone) or 9999-12-31T23:59:59-01:00 is a 400."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and value.strip():
+            try:
+                given = parse_datetime(value.strip())
+            except ValueError:  # well formed, but no date (month 13)
+                given = None
+            if given is None or is_naive(given):
+                raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        value = super().to_python(value)
+        try:
+            return value.astimezone(UTC) if value else value
+        except OverflowError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+class UTCDateTimeFilter(filters.IsoDateTimeFilter):
+    """A datetime field's filter (in a FilterSet's `filter_overrides` for models.DateTimeField)."""
+
+    field_class = UTCDateTimeField
+
+
+@extend_schema_field(OpenApiTypes.BOOL)
+class StrictBooleanFilter(filters.TypedChoiceFilter):
+    """Only "true" or "false": anything else is a 400, not a silently ignored filter."""
+
+    def __init__(self, *args, **kwargs):
+        choices = [("true", "true"), ("false", "false")]
+        super().__init__(*args, choices=choices, coerce=lambda value: value == "true", **kwargs)
 
 
 # A FilterSet's Meta.filter_overrides for the numbers of its model.
