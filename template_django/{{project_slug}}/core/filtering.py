@@ -11,7 +11,6 @@ from django.db import models
 from django.utils.dateparse import parse_datetime
 from django.utils.timezone import is_naive
 from django_filters import rest_framework as filters
-from django_filters.fields import IsoDateTimeField
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -113,22 +112,20 @@ class FloatFilter(UncappedNumberFilter):
     field_class = forms.FloatField
 
 
-class UTCDateTimeField(IsoDateTimeField):
-    """A date-time with its UTC offset that UTC can hold: one without an offset (which
-    django-filter reads in the server's time zone) or 9999-12-31T23:59:59-01:00 is a 400."""
+class UTCDateTimeField(forms.DateTimeField):
+    """An ISO 8601 date-time with its UTC offset, read once and given in UTC: one without an
+    offset (which django-filter reads in the server's time zone) or one UTC cannot hold
+    (9999-12-31T23:59:59-01:00) is a 400."""
 
     def to_python(self, value):
-        if isinstance(value, str) and value.strip():
-            try:
-                given = parse_datetime(value.strip())
-            except ValueError:  # well formed, but no date (month 13)
-                given = None
-            if given is None or is_naive(given):
-                raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
         try:
-            return value.astimezone(UTC) if value else value
-        except OverflowError:
+            given = parse_datetime(str(value).strip())  # ValueError: well formed, no date
+            if given is None or is_naive(given):
+                raise ValueError(value)
+            return given.astimezone(UTC)
+        except (ValueError, OverflowError):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
 
 
